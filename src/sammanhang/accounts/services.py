@@ -1,0 +1,134 @@
+"""Writes for organisations and memberships.
+
+Invariants kept here:
+- A user has at most one membership per organisation (``membership_one_per_user_and_organisation``
+  in the database; a second add changes the role instead).
+- An organisation that has an administrator always keeps at least one: the last admin can be
+  neither demoted nor removed. Guarded by locking the organisation row before counting, so
+  two admins demoting each other at once cannot both succeed.
+- Every write records an audit event in its own transaction.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from sammanhang.accounts.models import Membership, Organisation, User
+from sammanhang.core.services import audit_record
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+
+class MembershipError(Exception):
+    """A membership change that the rules refuse; the message is for the user."""
+
+
+def organisation_create(
+    *,
+    actor: Actor,
+    name: str,
+    slug: str,
+    kind: str = Organisation.Kind.OTHER,
+    parent: Organisation | None = None,
+    description: str = "",
+    description_en: str = "",
+    website: str = "",
+    email: str = "",
+    phone: str = "",
+) -> Organisation:
+    """Create an organisation, optionally under a ``parent`` (a department's unit, say).
+
+    Raises ``ValidationError`` for a taken slug, an unknown kind, or a malformed website or
+    e-mail address.
+    """
+    profile = {
+        "description": description,
+        "description_en": description_en,
+        "website": website,
+        "email": email,
+        "phone": phone,
+    }
+    with transaction.atomic():
+        organisation = Organisation(name=name, slug=slug, kind=kind, parent=parent, **profile)
+        organisation.full_clean()
+        organisation.save()
+        audit_record(
+            actor=actor,
+            action="organisation.created",
+            target=organisation,
+            organisation_id=organisation.pk,
+            changed_fields=[
+                "name",
+                "slug",
+                "kind",
+                *(["parent"] if parent is not None else []),
+                *(field for field, value in profile.items() if value),
+            ],
+        )
+    return organisation
+
+
+def membership_set(
+    *, actor: Actor, organisation: Organisation, user: User, role: str
+) -> Membership:
+    """Give ``user`` ``role`` in ``organisation``, adding the membership if needed.
+
+    Raises ``MembershipError`` when the change would leave the organisation without an admin.
+    """
+    role = Membership.Role(role)
+    with transaction.atomic():
+        _lock(organisation)
+        membership = Membership.objects.filter(organisation=organisation, user=user).first()
+        if membership is None:
+            membership = Membership.objects.create(organisation=organisation, user=user, role=role)
+            action = "membership.added"
+        elif membership.role == role:
+            return membership
+        else:
+            if membership.role == Membership.Role.ADMIN:
+                _refuse_if_last_admin(organisation)
+            membership.role = role
+            membership.save(update_fields=["role"])
+            action = "membership.role_changed"
+        audit_record(
+            actor=actor,
+            action=action,
+            target=membership,
+            organisation_id=organisation.pk,
+            changed_fields=["role"],
+        )
+    return membership
+
+
+def membership_remove(*, actor: Actor, membership: Membership) -> None:
+    """Remove a membership; raises ``MembershipError`` for the organisation's last admin."""
+    with transaction.atomic():
+        organisation = membership.organisation
+        _lock(organisation)
+        membership = Membership.objects.get(pk=membership.pk)
+        if membership.role == Membership.Role.ADMIN:
+            _refuse_if_last_admin(organisation)
+        audit_record(
+            actor=actor,
+            action="membership.removed",
+            target=membership,
+            organisation_id=organisation.pk,
+        )
+        membership.delete()
+
+
+def _lock(organisation: Organisation) -> None:
+    # One lock per organisation orders concurrent membership changes (pretix's locking rule:
+    # lock late, lock the parent, always in the same order).
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+
+
+def _refuse_if_last_admin(organisation: Organisation) -> None:
+    admins = Membership.objects.filter(organisation=organisation, role=Membership.Role.ADMIN)
+    if admins.count() <= 1:
+        raise MembershipError(
+            _("%(organisation)s must keep at least one administrator.")
+            % {"organisation": organisation.name}
+        )

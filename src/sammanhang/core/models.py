@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, and when.
+
+    Deliberately holds no personal data beyond the acting staff account: objects are named by
+    type and id, and changes by field name only, never by value (a value can be a phone number).
+    """
+
+    occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=100)
+    object_type = models.CharField(_("object type"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=64)
+    # A plain id rather than a foreign key: core sits below the app that owns organisations.
+    organisation_id = models.BigIntegerField(_("organisation id"), null=True, blank=True)
+    changed_fields = models.JSONField(_("changed fields"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["organisation_id", "-occurred_at"], name="audit_org_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+        )
+
+    @property
+    def action_label(self) -> str:
+        from sammanhang.core.audit import action_label
+
+        return str(action_label(self.action))
+
+
+class PeriodicJobState(models.Model):
+    """When each scheduled job last ran and when it is next due.
+
+    The row is the claim: a run takes a job by moving ``next_due_at`` forward in one
+    conditional UPDATE, so two overlapping ``runperiodic`` processes never run a job twice.
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    next_due_at = models.DateTimeField(_("next due at"))
+    last_started_at = models.DateTimeField(_("last started at"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("last finished at"), null=True, blank=True)
+    last_succeeded = models.BooleanField(_("last run succeeded"), null=True, blank=True)
+    last_message = models.TextField(_("last message"), blank=True)
+
+    class Meta:
+        verbose_name = _("periodic job state")
+        verbose_name_plural = _("periodic job states")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DirectoryConfig(AppConfig):
+    name = "sammanhang.directory"
+    label = "directory"
+    verbose_name = _("Directory")

@@ -1,0 +1,258 @@
+"""The finder's GET form: parameter names and meanings are the same in the HTML finder and
+the JSON API. Quick choices (``time_of_day``, ``when``) expand into the plain filters."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+from typing import Any, cast
+
+from django import forms
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from sammanhang.directory import selectors
+from sammanhang.directory.models import ActivityLanguage, Taxonomy, Weekday
+from sammanhang.directory.templatetags.directory import language_name
+
+TIME_FORMATS = ["%H:%M", "%H.%M", "%H"]
+WEEKDAYS = Weekday.choices
+EVENING_STARTS = time(16)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+class FinderForm(forms.Form):
+    q = forms.CharField(label=_("Search words"), max_length=200, required=False)
+    district = forms.MultipleChoiceField(
+        label=_("District"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    when = forms.ChoiceField(
+        label=_("Day"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[
+            ("", _("Any day")),
+            ("today", _("Today")),
+            ("tomorrow", _("Tomorrow")),
+            ("this_week", _("This week")),
+        ],
+    )
+    date_from = forms.DateField(
+        label=_("From date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    time_of_day = forms.ChoiceField(
+        label=_("Time of day"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[
+            ("", _("Any time")),
+            ("daytime", _("Daytime (starts before 16:00)")),
+            ("evening", _("Evening (starts 16:00 or later)")),
+            ("weekend", _("Weekend")),
+        ],
+    )
+    weekday = forms.TypedMultipleChoiceField(
+        label=_("Weekday"),
+        required=False,
+        coerce=int,
+        choices=WEEKDAYS,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    starts_after = forms.TimeField(
+        label=_("Starts at or after"),
+        required=False,
+        input_formats=TIME_FORMATS,
+        widget=TimeInput(format="%H:%M"),
+    )
+    starts_before = forms.TimeField(
+        label=_("Starts at or before"),
+        required=False,
+        input_formats=TIME_FORMATS,
+        widget=TimeInput(format="%H:%M"),
+    )
+    ends_after = forms.TimeField(
+        label=_("Ends at or after"),
+        required=False,
+        input_formats=TIME_FORMATS,
+        widget=TimeInput(format="%H:%M"),
+    )
+    ends_before = forms.TimeField(
+        label=_("Ends at or before"),
+        required=False,
+        input_formats=TIME_FORMATS,
+        widget=TimeInput(format="%H:%M"),
+    )
+    open_now = forms.BooleanField(label=_("Happening now"), required=False)
+    target_group = forms.MultipleChoiceField(
+        label=_("For whom"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    category = forms.MultipleChoiceField(
+        label=_("What"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    free = forms.BooleanField(label=_("Free"), required=False)
+    companion_free = forms.BooleanField(label=_("Companion goes free"), required=False)
+    drop_in = forms.BooleanField(label=_("Drop in, no sign-up"), required=False)
+    feature = forms.MultipleChoiceField(
+        label=_("Accessibility"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    language = forms.MultipleChoiceField(
+        label=_("Language"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    age = forms.IntegerField(
+        label=_("Age"),
+        required=False,
+        min_value=0,
+        max_value=120,
+        help_text=_("Shows activities open to someone of this age."),
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[("next", _("Next occasion")), ("name", _("Name"))],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        codes = ActivityLanguage.objects.order_by("code").values_list("code", flat=True).distinct()
+        choices = {
+            "district": [(d.code, d.name) for d in selectors.districts_for_finder()],
+            "target_group": _term_choices(Taxonomy.TARGET_GROUP),
+            "category": _term_choices(Taxonomy.CATEGORY),
+            "feature": _term_choices(Taxonomy.ACCESSIBILITY),
+            "language": [(code, capfirst(language_name(code))) for code in codes],
+        }
+        for name, options in choices.items():
+            cast(forms.ChoiceField, self.fields[name]).choices = options
+        for name, field in self.fields.items():
+            if isinstance(field, forms.MultipleChoiceField | forms.ChoiceField):
+                field.error_messages["invalid_choice"] = _(
+                    "%(value)s is not one of the choices for this filter."
+                )
+            if isinstance(field, forms.TimeField):
+                field.error_messages["invalid"] = _("Enter a time such as 16:00.")
+            if isinstance(field, forms.DateField):
+                field.error_messages["invalid"] = _("Enter a date such as 2026-12-24.")
+            field.widget.attrs.pop("required", None)
+            self.fields[name] = field
+
+    GROUPS = [
+        (
+            _("When"),
+            [
+                "when",
+                "time_of_day",
+                "open_now",
+                "weekday",
+                "date_from",
+                "date_to",
+                "starts_after",
+                "starts_before",
+                "ends_after",
+                "ends_before",
+            ],
+        ),
+        (_("Where"), ["district"]),
+        (_("For whom and what"), ["target_group", "category", "age", "language"]),
+        (_("Cost and accessibility"), ["free", "companion_free", "drop_in", "feature"]),
+    ]
+
+    def groups(self) -> list[tuple[str, list[forms.BoundField], bool]]:
+        """The filter groups for the page; a group starts open when it holds a value or error."""
+        result = []
+        for legend, names in self.GROUPS:
+            fields = [self[name] for name in names]
+            active = self.is_bound and any(
+                self.data.get(name) or self.errors.get(name) for name in names
+            )
+            result.append((str(legend), fields, bool(active)))
+        return result
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", _("The end date is before the start date."))
+        for early, late in [("starts_after", "starts_before"), ("ends_after", "ends_before")]:
+            if data.get(early) and data.get(late) and data[late] < data[early]:
+                self.add_error(late, _("This time is earlier than the one before it."))
+        return data
+
+    def criteria(self, *, today: date | None = None) -> selectors.FinderCriteria:
+        """The search this valid form asks for, with the quick choices expanded."""
+        data = self.cleaned_data
+        today = today or timezone.localdate()
+        date_from, date_to = data.get("date_from"), data.get("date_to")
+        when = data.get("when")
+        if when == "today":
+            date_from = date_to = today
+        elif when == "tomorrow":
+            date_from = date_to = today + timedelta(days=1)
+        elif when == "this_week":
+            date_from, date_to = today, today + timedelta(days=7 - today.isoweekday())
+        weekdays = tuple(data.get("weekday") or ())
+        starts_after, starts_before = data.get("starts_after"), data.get("starts_before")
+        if data.get("time_of_day") == "evening":
+            starts_after = max(starts_after or EVENING_STARTS, EVENING_STARTS)
+        elif data.get("time_of_day") == "daytime":
+            before = time(15, 59)
+            starts_before = min(starts_before or before, before)
+        elif data.get("time_of_day") == "weekend":
+            weekdays = tuple(d for d in weekdays if d in (6, 7)) or (6, 7)
+        return selectors.FinderCriteria(
+            text=data.get("q") or "",
+            districts=tuple(data.get("district") or ()),
+            weekdays=weekdays,
+            starts_after=starts_after,
+            starts_before=starts_before,
+            ends_after=data.get("ends_after"),
+            ends_before=data.get("ends_before"),
+            date_from=date_from,
+            date_to=date_to,
+            open_now=bool(data.get("open_now")),
+            target_groups=tuple(data.get("target_group") or ()),
+            categories=tuple(data.get("category") or ()),
+            features=tuple(data.get("feature") or ()),
+            languages=tuple(data.get("language") or ()),
+            age=data.get("age"),
+            free=bool(data.get("free")),
+            companion_free=bool(data.get("companion_free")),
+            drop_in=bool(data.get("drop_in")),
+            sort=data.get("sort") or "next",
+        )
+
+    def selected_filters(self, query: QueryDict) -> list[tuple[str, str]]:
+        """Each chosen filter value as (label, query string without it), for "remove" links."""
+        chosen: list[tuple[str, str]] = []
+        for name in self.fields:
+            if name in ("sort",):
+                continue
+            field = self.fields[name]
+            for value in query.getlist(name):
+                if not value:
+                    continue
+                rest = query.copy()
+                rest.setlist(name, [v for v in query.getlist(name) if v != value])
+                rest.pop("page", None)
+                choices = dict(getattr(field, "choices", ()))
+                shown = choices.get(value) or choices.get(_int_or(value)) or value
+                if isinstance(field, forms.BooleanField):
+                    label = str(field.label)
+                else:
+                    label = f"{field.label}: {shown}"
+                chosen.append((label, rest.urlencode()))
+        return chosen
+
+
+def _int_or(value: str) -> int | str:
+    return int(value) if value.isdigit() else value
+
+
+def _term_choices(taxonomy: str) -> list[tuple[str, str]]:
+    applies_to = ("activity", "both", "place") if taxonomy == Taxonomy.ACCESSIBILITY else ()
+    return [(t.code, t.name) for t in selectors.terms_for_finder(taxonomy, applies_to=applies_to)]

@@ -1,0 +1,277 @@
+"""Reads for the public finder and detail pages.
+
+Rules the finder keeps, in the HTML page and the API alike:
+- Only published activities are found; cancelled occurrences never count as a match, but
+  are shown on the result so people see that a session is off.
+- Time filters apply to occurrences (local wall-clock times, Europe/Stockholm); an activity
+  matches when at least one of its occurrences in the date window passes every time filter.
+- Without a date window, the window is from now to ``DEFAULT_WINDOW_DAYS`` ahead.
+- A list page runs a fixed number of queries whatever the page size (asserted in tests).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from sammanhang.directory.models import (
+    Activity,
+    ActivityFeature,
+    ActivityLanguage,
+    District,
+    FeatureValue,
+    Occurrence,
+    OpeningHours,
+    Place,
+    PlaceClosure,
+    PlaceFeature,
+    Term,
+)
+
+DEFAULT_WINDOW_DAYS = 60
+UPCOMING_PER_RESULT = 3
+
+
+@dataclass(frozen=True)
+class FinderCriteria:
+    """What a finder search asks for; empty values mean "any"."""
+
+    text: str = ""
+    districts: tuple[str, ...] = ()
+    weekdays: tuple[int, ...] = ()
+    starts_after: time | None = None
+    starts_before: time | None = None
+    ends_after: time | None = None
+    ends_before: time | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    open_now: bool = False
+    target_groups: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    features: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    age: int | None = None
+    free: bool = False
+    companion_free: bool = False
+    drop_in: bool = False
+    sort: str = "next"
+    now: datetime | None = field(default=None, compare=False)
+
+
+def _window(criteria: FinderCriteria, now: datetime) -> tuple[datetime, date]:
+    """The first instant and the last local date that occurrences may fall in."""
+    start = now
+    if criteria.date_from:
+        start = max(now, timezone.make_aware(datetime.combine(criteria.date_from, time())))
+    first_day = criteria.date_from or timezone.localdate(now)
+    last = criteria.date_to or first_day + timedelta(days=DEFAULT_WINDOW_DAYS)
+    return start, last
+
+
+def matching_occurrences(
+    criteria: FinderCriteria, *, include_cancelled: bool = False
+) -> QuerySet[Occurrence]:
+    """Occurrences that pass every time, place and date filter.
+
+    Cancelled occurrences never make an activity match; ``include_cancelled`` is for showing
+    them on a result.
+    """
+    now = criteria.now or timezone.now()
+    occurrences = Occurrence.objects.all()
+    if not include_cancelled:
+        occurrences = occurrences.filter(cancelled=False)
+    if criteria.open_now:
+        occurrences = occurrences.filter(starts_at__lte=now, ends_at__gt=now)
+    else:
+        start, last = _window(criteria, now)
+        occurrences = occurrences.filter(ends_at__gt=start, date__lte=last)
+    if criteria.districts:
+        occurrences = occurrences.filter(district__code__in=criteria.districts)
+    if criteria.weekdays:
+        occurrences = occurrences.filter(weekday__in=criteria.weekdays)
+    if criteria.starts_after:
+        occurrences = occurrences.filter(local_start__gte=criteria.starts_after)
+    if criteria.starts_before:
+        occurrences = occurrences.filter(local_start__lte=criteria.starts_before)
+    if criteria.ends_after:
+        occurrences = occurrences.filter(local_end__gte=criteria.ends_after)
+    if criteria.ends_before:
+        occurrences = occurrences.filter(local_end__lte=criteria.ends_before)
+    return occurrences
+
+
+def activity_list_for_finder(criteria: FinderCriteria) -> QuerySet[Activity]:
+    """Published activities matching the criteria, each annotated with ``next_start``.
+
+    The queryset prefetches what a result shows (organisation, categories, target groups and
+    the next few matching occurrences with their places), so rendering a page costs the same
+    number of queries whatever its size.
+    """
+    occurrences = matching_occurrences(criteria)
+    activities = Activity.objects.filter(status=Activity.Status.PUBLISHED).filter(
+        Exists(occurrences.filter(activity=OuterRef("pk")))
+    )
+    if criteria.text:
+        for word in criteria.text.split():
+            activities = activities.filter(
+                Q(title__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(description__icontains=word)
+                | Q(organisation__name__icontains=word)
+            )
+    for code in criteria.target_groups:
+        activities = activities.filter(
+            target_groups__taxonomy="sammanhang-malgrupp", target_groups__code=code
+        )
+    if criteria.categories:
+        activities = activities.filter(
+            categories__taxonomy="sammanhang-kategori", categories__code__in=criteria.categories
+        )
+    for code in criteria.features:
+        activities = activities.filter(
+            Exists(
+                ActivityFeature.objects.filter(
+                    activity=OuterRef("pk"), term__code=code, value=FeatureValue.YES
+                )
+            )
+            | Exists(
+                PlaceFeature.objects.filter(
+                    place__activities=OuterRef("pk"), term__code=code, value=FeatureValue.YES
+                )
+            )
+        )
+    if criteria.languages:
+        activities = activities.filter(
+            Exists(
+                ActivityLanguage.objects.filter(
+                    activity=OuterRef("pk"), code__in=criteria.languages
+                )
+            )
+        )
+    if criteria.age is not None:
+        activities = activities.filter(
+            Q(age_min__isnull=True) | Q(age_min__lte=criteria.age),
+            Q(age_max__isnull=True) | Q(age_max__gte=criteria.age),
+        )
+    if criteria.free:
+        activities = activities.filter(is_free=True)
+    if criteria.companion_free:
+        activities = activities.filter(companion_free="yes")
+    if criteria.drop_in:
+        activities = activities.filter(drop_in=True)
+
+    first_match = (
+        occurrences.filter(activity=OuterRef("pk")).order_by("starts_at").values("starts_at")[:1]
+    )
+    activities = activities.distinct().annotate(next_start=Subquery(first_match))
+    order = ["title", "pk"] if criteria.sort == "name" else ["next_start", "title", "pk"]
+    shown = (
+        matching_occurrences(criteria, include_cancelled=True)
+        .select_related("place", "district")
+        .order_by("starts_at")
+    )
+    return (
+        activities.order_by(*order)
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch("categories", queryset=Term.objects.order_by("position")),
+            Prefetch("target_groups", queryset=Term.objects.order_by("position")),
+            Prefetch("occurrences", queryset=shown[:UPCOMING_PER_RESULT], to_attr="upcoming"),
+        )
+    )
+
+
+def districts_for_finder() -> QuerySet[District]:
+    return District.objects.select_related("municipality").order_by("name")
+
+
+def terms_for_finder(taxonomy: str, *, applies_to: tuple[str, ...] = ()) -> QuerySet[Term]:
+    terms = Term.objects.filter(taxonomy=taxonomy)
+    if applies_to:
+        terms = terms.filter(applies_to__in=applies_to)
+    return terms.order_by("position")
+
+
+def activity_public_detail(slug: str) -> Activity | None:
+    """A published, cancelled or ended activity for its public page; drafts are not public."""
+    return (
+        Activity.objects.exclude(status=Activity.Status.DRAFT)
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch("categories", queryset=Term.objects.order_by("position")),
+            Prefetch("target_groups", queryset=Term.objects.order_by("position")),
+            Prefetch(
+                "features",
+                queryset=ActivityFeature.objects.filter(value=FeatureValue.YES)
+                .select_related("term")
+                .order_by("term__position"),
+            ),
+            Prefetch("languages", queryset=ActivityLanguage.objects.order_by("code")),
+            Prefetch("places", queryset=Place.objects.select_related("district").order_by("name")),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def occurrences_upcoming(
+    *, activity: Activity | None = None, place: Place | None = None, limit: int = 10
+) -> list[Occurrence]:
+    """The next sessions from now, cancelled ones included so people see what is off."""
+    occurrences = Occurrence.objects.filter(ends_at__gt=timezone.now())
+    if activity is not None:
+        occurrences = occurrences.filter(activity=activity)
+    if place is not None:
+        occurrences = occurrences.filter(place=place, activity__status=Activity.Status.PUBLISHED)
+    return list(
+        occurrences.select_related("place", "district", "activity").order_by("starts_at")[:limit]
+    )
+
+
+def place_public_detail(slug: str) -> Place | None:
+    return (
+        Place.objects.select_related("district", "municipality", "owner")
+        .prefetch_related(
+            Prefetch(
+                "opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens_at")
+            ),
+            Prefetch(
+                "features",
+                queryset=PlaceFeature.objects.select_related("term").order_by("term__position"),
+            ),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def place_is_open(place: Place, *, now: datetime | None = None) -> bool:
+    """Whether the place's opening hours say open at ``now`` (closure days say closed)."""
+    moment = timezone.localtime(now or timezone.now())
+    today = moment.date()
+    if PlaceClosure.objects.filter(place=place, date=today).exists():
+        return False
+    hours = OpeningHours.objects.filter(
+        place=place,
+        weekday=today.isoweekday(),
+        opens_at__lte=moment.time(),
+        closes_at__gt=moment.time(),
+    ).filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+    return hours.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today)).exists()
+
+
+def place_closures_upcoming(place: Place, *, limit: int = 10) -> list[PlaceClosure]:
+    return list(
+        PlaceClosure.objects.filter(place=place, date__gte=timezone.localdate()).order_by("date")[
+            :limit
+        ]
+    )
+
+
+def organisation_public_activities(organisation_id: int) -> QuerySet[Activity]:
+    return Activity.objects.filter(
+        organisation_id=organisation_id, status=Activity.Status.PUBLISHED
+    ).order_by("title")

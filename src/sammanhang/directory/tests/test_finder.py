@@ -1,0 +1,198 @@
+"""The public finder through HTTP: each filter changes the results as it promises."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from sammanhang.directory import selectors, services
+from sammanhang.directory.models import Occurrence
+
+from .conftest import make_activity
+
+
+def titles(client, query="", status=200):
+    response = client.get(reverse("directory:finder") + query)
+    assert response.status_code == status, response.content.decode()[:2000]
+    return re.findall(
+        r'<h3 class="result__title"><a href="[^"]+">([^<]+)</a></h3>', response.content.decode()
+    )
+
+
+def test_without_filters_every_published_activity_is_listed_by_next_time(client, directory):
+    found = titles(client)
+    assert sorted(found) == ["Dagcafé", "Helgpromenad", "Kvällsfika"]
+
+
+def test_drafts_are_never_found(client, directory):
+    assert "Utkastgruppen" not in titles(client, "?q=utkast")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?district=soder", ["Helgpromenad", "Kvällsfika"]),
+        ("?district=centrum", ["Dagcafé"]),
+        ("?weekday=6", ["Helgpromenad"]),
+        ("?weekday=2", ["Dagcafé", "Kvällsfika"]),
+        ("?time_of_day=evening", ["Kvällsfika"]),
+        ("?time_of_day=daytime", ["Dagcafé", "Helgpromenad"]),
+        ("?time_of_day=weekend", ["Helgpromenad"]),
+        ("?starts_after=16:00", ["Kvällsfika"]),
+        ("?starts_after=16.30", ["Kvällsfika"]),
+        ("?ends_before=14:00", ["Dagcafé", "Helgpromenad"]),
+        ("?ends_after=18:00", ["Kvällsfika"]),
+        ("?target_group=aldre", ["Dagcafé"]),
+        ("?target_group=psykisk-funktionsnedsattning", ["Kvällsfika"]),
+        ("?category=friluftsliv&category=matlagning", ["Dagcafé", "Helgpromenad"]),
+        ("?free=on", ["Helgpromenad", "Kvällsfika"]),
+        ("?companion_free=on", ["Kvällsfika"]),
+        ("?drop_in=on", ["Helgpromenad", "Kvällsfika"]),
+        ("?language=ar", ["Kvällsfika"]),
+        ("?feature=lugn-miljo", ["Kvällsfika"]),
+        ("?age=30", ["Helgpromenad", "Kvällsfika"]),
+        ("?age=70", ["Dagcafé", "Helgpromenad", "Kvällsfika"]),
+        ("?q=kvällsfika", ["Kvällsfika"]),
+        ("?q=promenad", ["Helgpromenad"]),
+        ("?district=soder&time_of_day=evening&free=on", ["Kvällsfika"]),
+    ],
+)
+def test_filter(client, directory, query, expected):
+    assert sorted(titles(client, query)) == expected
+
+
+def test_date_window_restricts_to_occurrences_on_those_days(client, directory):
+    today = timezone.localdate()
+    next_saturday = today + timedelta(days=(6 - today.isoweekday()) % 7 or 7)
+    query = f"?date_from={next_saturday}&date_to={next_saturday}"
+    assert titles(client, query) == ["Helgpromenad"]
+
+
+def test_cancelled_occurrence_does_not_match_but_is_shown(client, directory):
+    walk = directory["activities"]["helgpromenad"]
+    today = timezone.localdate()
+    saturday = today + timedelta(days=(6 - today.isoweekday()) % 7 or 7)
+    schedule = walk.schedules.get()
+    services.schedule_exception_add(
+        actor=None, schedule=schedule, kind="cancelled", day=saturday, reason="Storm"
+    )
+    assert titles(client, f"?date_from={saturday}&date_to={saturday}") == []
+    html = client.get(reverse("directory:finder") + "?q=promenad").content.decode()
+    assert "Storm" in html
+    assert '<li class="cancelled">' in html
+
+
+def test_open_now_over_http_includes_what_happens_at_this_moment(client, directory):
+    now = timezone.localtime()
+    if not time(1) <= now.time() <= time(22, 30):
+        pytest.skip("needs an hour either side of now within the same day")
+    make_activity(
+        directory["organisation"],
+        "pagar-nu",
+        place=directory["places"]["centrum"],
+        freq="ONCE",
+        valid_from=now.date(),
+        opens=now.hour - 1,
+        closes=now.hour + 1,
+        title="Pågår nu",
+    )
+    found = titles(client, "?open_now=on")
+    assert "Pågår nu" in found
+    assert "Kvällsfika" not in found or time(17) <= now.time() < time(19)
+
+
+@pytest.mark.parametrize(
+    ("clock", "is_open"),
+    [(time(16, 59), False), (time(17), True), (time(18, 59), True), (time(19), False)],
+)
+def test_open_now_at_the_boundaries(directory, clock, is_open):
+    today = timezone.localdate()
+    tuesday = today + timedelta(days=(2 - today.isoweekday()) % 7 or 7)
+    moment = timezone.make_aware(datetime.combine(tuesday, clock))
+    found = {
+        a.slug
+        for a in selectors.activity_list_for_finder(
+            selectors.FinderCriteria(open_now=True, now=moment, districts=("soder",))
+        )
+    }
+    assert ("kvallsfika" in found) is is_open
+
+
+def test_sorting_by_name(client, directory):
+    assert titles(client, "?sort=name") == ["Dagcafé", "Helgpromenad", "Kvällsfika"]
+
+
+def test_results_show_next_times_place_and_badges(client, directory):
+    html = client.get(reverse("directory:finder") + "?q=kvällsfika").content.decode()
+    assert '<a href="/platser/soderhuset/">Söderhuset</a> (Söder)' in html
+    assert "Gratis" in html
+    assert "Ledsagare går gratis" in html
+    assert html.count("17:00–19:00") == 3
+    assert "1 aktivitet hittades" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?district=atlantis", "atlantis är inte ett av alternativen för det här filtret."),
+        ("?starts_after=25:99", "Skriv en tid som 16:00."),
+        (
+            "?date_from=2027-02-10&date_to=2027-02-01",
+            "Slutdatumet är före startdatumet.",
+        ),
+        ("?date_from=igår", "Skriv ett datum som 2026-12-24."),
+        ("?age=-3", "Kontrollera att detta värde är större än eller lika med 0."),
+    ],
+)
+def test_bad_input_gets_a_clear_swedish_message_and_keeps_the_form(
+    client, directory, query, message
+):
+    response = client.get(reverse("directory:finder") + query)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert "data-error-summary" in html
+    assert "<title>Fel:" in html
+
+
+def test_selected_filters_can_each_be_removed(client, directory):
+    html = client.get(reverse("directory:finder") + "?district=soder&free=on").content.decode()
+    assert 'href="?free=on"' in html  # removes the district
+    assert 'href="?district=soder"' in html  # removes "free"
+
+
+def test_page_runs_the_same_number_of_queries_whatever_its_size(client, directory):
+    url = reverse("directory:finder")
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for number in range(15):
+        make_activity(
+            directory["organisation"],
+            f"extra-{number}",
+            place=directory["places"]["centrum"],
+            target_groups=["alla"],
+            categories=["spel"],
+        )
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(titles(client)) == 18
+    assert response.status_code == 200
+    assert len(many) == len(few)
+
+
+def test_pagination_keeps_the_filters(client, directory):
+    for number in range(22):
+        make_activity(
+            directory["organisation"], f"extra-{number}", place=directory["places"]["centrum"]
+        )
+    html = client.get(reverse("directory:finder") + "?district=centrum").content.decode()
+    assert 'href="?district=centrum&amp;page=2"' in html
+    second = titles(client, "?district=centrum&page=2")
+    assert len(second) == 23 - 20
+    assert Occurrence.objects.exists()

@@ -1,0 +1,83 @@
+"""Public directory pages. Thin: the form parses, the selectors decide."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from sammanhang.accounts.selectors import organisation_by_slug
+from sammanhang.directory import selectors
+from sammanhang.directory.forms import FinderForm
+from sammanhang.directory.selectors import FinderCriteria, activity_list_for_finder
+
+PAGE_SIZE = 20
+
+
+def finder(request: HttpRequest) -> HttpResponse:
+    form = FinderForm(request.GET or None)
+    page = None
+    base_query = request.GET.copy()
+    base_query.pop("page", None)
+    if not form.is_bound or form.is_valid():
+        criteria = form.criteria() if form.is_bound else FinderCriteria()
+        page = Paginator(activity_list_for_finder(criteria), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+    return render(
+        request,
+        "directory/finder.html",
+        {
+            "form": form,
+            "page": page,
+            "selected": form.selected_filters(request.GET) if form.is_bound else [],
+            "base_query": base_query.urlencode(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def activity_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    activity = selectors.activity_public_detail(slug)
+    if activity is None:
+        raise Http404
+    easy_read = request.GET.get("lattlast") == "1" and bool(activity.easy_read)
+    return render(
+        request,
+        "directory/activity_detail.html",
+        {
+            "activity": activity,
+            "occurrences": selectors.occurrences_upcoming(activity=activity),
+            "easy_read": easy_read,
+        },
+    )
+
+
+def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    place = selectors.place_public_detail(slug)
+    if place is None:
+        raise Http404
+    return render(
+        request,
+        "directory/place_detail.html",
+        {
+            "place": place,
+            "is_open": selectors.place_is_open(place),
+            "closures": selectors.place_closures_upcoming(place),
+            "occurrences": selectors.occurrences_upcoming(place=place, limit=15),
+        },
+    )
+
+
+def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = organisation_by_slug(slug)
+    if organisation is None:
+        raise Http404
+    return render(
+        request,
+        "directory/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "activities": selectors.organisation_public_activities(organisation.pk),
+        },
+    )

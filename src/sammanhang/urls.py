@@ -1,0 +1,18 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+# Swedish pages have no prefix, English ones live under /en/: the URL alone decides the
+# language, so a shared link shows what the sender saw.
+urlpatterns = i18n_patterns(
+    path("", include("sammanhang.web.urls")),
+    path("", include("sammanhang.directory.urls")),
+    path("", include("sammanhang.accounts.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)
+
+handler400 = "sammanhang.web.views.bad_request"
+handler403 = "sammanhang.web.views.permission_denied"
+handler404 = "sammanhang.web.views.page_not_found"
+handler500 = "sammanhang.web.views.server_error"
