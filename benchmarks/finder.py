@@ -1,0 +1,116 @@
+"""Time typical finder requests against a generated database and print the figures.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sammanhang_bench \\
+        python benchmarks/finder.py --runs 15
+
+Fill the database first with ``benchmarks/generate.py``. For each request the script prints:
+
+- ``median``/``p95``: server-side time of the whole Django request (URL routing, form, queries,
+  template rendering) through Django's test client, without network;
+- ``queries``: how many SQL queries the request ran;
+- ``sql``: the floor: the same SQL statements, captured from the request, run again directly on
+  the database cursor (median), so ``median / sql`` shows what Django and rendering add;
+- ``kB``: the size of the HTML.
+
+The clock (``FinderCriteria.now``) is the real one, so "open now" depends on when it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sammanhang.settings_test")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+from sammanhang.directory.models import Activity, Occurrence  # noqa: E402
+
+REQUESTS = [
+    ("everything", ""),
+    ("text: fika", "q=fika"),
+    ("text: two words", "q=språkcafé unga"),
+    ("district", "district=d1"),
+    ("evening", "time_of_day=evening"),
+    ("weekend", "time_of_day=weekend"),
+    ("today", "when=today"),
+    ("tomorrow evening", "when=tomorrow&time_of_day=evening"),
+    ("this week, free", "when=this_week&free=on"),
+    ("open now", "open_now=on"),
+    ("weekday tuesday", "weekday=2"),
+    ("starts after 16:00", "starts_after=16:00"),
+    ("target group youth", "target_group=unga"),
+    ("category sport", "category=idrott-motion"),
+    ("drop-in, companion free", "drop_in=on&companion_free=on"),
+    ("language arabic", "language=ar"),
+    ("age 70", "age=70"),
+    ("text + district + evening", "q=fika&district=d1&time_of_day=evening"),
+    ("sorted by name, page 5", "sort=name&page=5"),
+    ("date window", "date_from=2026-12-01&date_to=2026-12-07"),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--only", help="run only requests whose label contains this")
+    args = parser.parse_args()
+    setup_test_environment()  # so the client sees the template context (the result count)
+    client = Client()
+    print(
+        f"{connection.vendor}: {Activity.objects.count()} activities, "
+        f"{Occurrence.objects.count()} occurrences; {args.runs} runs each; times in ms"
+    )
+    print(f"{'request':30} {'median':>7} {'p95':>7} {'sql':>7} {'queries':>7} {'kB':>6}  results")
+    for label, query in REQUESTS:
+        if args.only and args.only not in label:
+            continue
+        url = "/aktiviteter/" + (f"?{query}" if query else "")
+        client.get(url)  # warm caches and the connection
+        times = []
+        for _ in range(args.runs):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            print(f"{label:30} status {response.status_code}")
+            continue
+        statements = [q["sql"] for q in captured.captured_queries]
+        floor = _sql_floor(statements, args.runs)
+        times.sort()
+        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+        count = response.context["page"].paginator.count
+        print(
+            f"{label:30} {statistics.median(times):7.1f} {p95:7.1f} {floor:7.1f} "
+            f"{len(statements):7d} {len(response.content) / 1024:6.1f}  {count}"
+        )
+
+
+def _sql_floor(statements: list[str], runs: int) -> float:
+    """Median time of running the request's SQL directly; session statements are skipped."""
+    timings = []
+    with connection.cursor() as cursor:
+        for _ in range(runs):
+            started = time.perf_counter()
+            for sql in statements:
+                if sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                    cursor.execute(sql)
+                    cursor.fetchall()
+            timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+if __name__ == "__main__":
+    main()
