@@ -29,6 +29,41 @@ def _swedish_by_default():
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploads from a test go to its own folder, never into the developer's data/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def media_root(settings):
+    """Where this test's uploads are stored."""
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def picture():
+    """An upload built from real JPEG bytes, with EXIF (a GPS position) like a phone photo."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    def make(size=(40, 30), fmt="JPEG", name="photo.jpg", exif=True):
+        image = Image.new("RGB", size, (200, 120, 40))
+        buffer = io.BytesIO()
+        extra = {}
+        if exif:
+            tags = Image.Exif()
+            tags[0x010F] = "Phonemaker"  # Make
+            tags[0x8825] = {2: (55.0, 36.0, 0.0)}  # GPSInfo: GPSLatitude
+            extra["exif"] = tags.tobytes()
+        image.save(buffer, format=fmt, **extra)
+        return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
+
+    return make
+
+
+@pytest.fixture(autouse=True)
 def _shipped_taxonomies(request):
     """The taxonomies a data migration loads, present in every test that uses the database.
 

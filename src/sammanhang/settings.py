@@ -138,6 +138,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
+# Uploaded pictures are served by Django unless a web server in front serves MEDIA_ROOT.
+SERVE_MEDIA = env_bool("SAMMANHANG_SERVE_MEDIA", default=True)
 
 SESSION_COOKIE_AGE = 60 * 60 * 8  # a working day
 SESSION_COOKIE_HTTPONLY = True

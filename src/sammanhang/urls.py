@@ -1,6 +1,11 @@
+import re
+
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from sammanhang.web.views import media
 
 # Swedish pages have no prefix, English ones live under /en/: the URL alone decides the
 # language, so a shared link shows what the sender saw.
@@ -11,6 +16,10 @@ urlpatterns = i18n_patterns(
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
+
+if settings.SERVE_MEDIA:
+    media_prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
+    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", media)]
 
 handler400 = "sammanhang.web.views.bad_request"
 handler403 = "sammanhang.web.views.permission_denied"

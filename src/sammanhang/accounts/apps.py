@@ -13,6 +13,7 @@ class AccountsConfig(AppConfig):
         register_action_labels(
             {
                 "organisation.created": _("Organisation created"),
+                "organisation.logo_changed": _("Logo changed"),
                 "membership.added": _("Access given"),
                 "membership.role_changed": _("Role changed"),
                 "membership.removed": _("Access removed"),

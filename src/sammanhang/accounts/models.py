@@ -59,6 +59,8 @@ class Organisation(models.Model):
     website = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    # Shown beside the organisation's name, so it needs no text alternative of its own.
+    logo = models.ImageField(_("logo"), upload_to="logotyper/", blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

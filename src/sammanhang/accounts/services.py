@@ -12,10 +12,12 @@ Invariants kept here:
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sammanhang.accounts.models import Membership, Organisation, User
+from sammanhang.core.images import image_clean
 from sammanhang.core.services import audit_record
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -132,3 +134,32 @@ def _refuse_if_last_admin(organisation: Organisation) -> None:
             _("%(organisation)s must keep at least one administrator.")
             % {"organisation": organisation.name}
         )
+
+
+def organisation_logo_set(
+    *, actor: Actor, organisation: Organisation, upload: File[bytes] | None
+) -> Organisation:
+    """Replace the organisation's logo with ``upload`` (cleaned), or remove it with ``None``.
+
+    Raises ``core.images.ImageRejected`` for a file that is not a picture we publish; nothing
+    is changed then. The old file is deleted once the change is committed.
+    """
+    clean = image_clean(upload, max_side=600) if upload is not None else None
+    old_name = organisation.logo.name
+    with transaction.atomic():
+        if clean is None:
+            organisation.logo = ""
+        else:
+            organisation.logo.save(clean.content.name or "logo.png", clean.content, save=False)
+        organisation.save(update_fields=["logo", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="organisation.logo_changed",
+            target=organisation,
+            organisation_id=organisation.pk,
+            changed_fields=["logo"],
+        )
+        if old_name and old_name != organisation.logo.name:
+            storage = organisation.logo.storage
+            transaction.on_commit(lambda: storage.delete(old_name))
+    return organisation

@@ -507,3 +507,30 @@ class Occurrence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activity_id} {self.date} {self.local_start:%H:%M}"
+
+
+class PlacePhoto(models.Model):
+    """A picture of a place, published with a text alternative that says what it shows."""
+
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(
+        _("picture"), upload_to="platser/", width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(_("width"), default=0)
+    height = models.PositiveIntegerField(_("height"), default=0)
+    alt_text = models.CharField(_("text alternative"), max_length=250)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo of a place")
+        verbose_name_plural = _("photos of places")
+        ordering = ["position", "pk"]
+        constraints = [
+            # A picture without a text alternative shuts out people who use screen readers.
+            models.CheckConstraint(condition=~models.Q(alt_text=""), name="place_photo_alt_set"),
+        ]
+
+    def __str__(self) -> str:
+        return self.alt_text

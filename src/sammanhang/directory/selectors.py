@@ -242,6 +242,7 @@ def place_public_detail(slug: str) -> Place | None:
                 "features",
                 queryset=PlaceFeature.objects.select_related("term").order_by("term__position"),
             ),
+            "photos",
         )
         .filter(slug=slug)
         .first()

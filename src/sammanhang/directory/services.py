@@ -28,11 +28,14 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.files import File
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sammanhang.accounts.models import Organisation
+from sammanhang.core.images import image_clean
 from sammanhang.core.services import audit_record
 from sammanhang.directory.models import (
     Activity,
@@ -49,6 +52,7 @@ from sammanhang.directory.models import (
     Place,
     PlaceClosure,
     PlaceFeature,
+    PlacePhoto,
     Schedule,
     ScheduleException,
     Taxonomy,
@@ -525,3 +529,51 @@ def _feature_terms(
 def _rebuild_activities_at(place: Place) -> None:
     for activity in Activity.objects.filter(schedules__place=place).distinct():
         occurrences_rebuild(activity=activity)
+
+
+def place_photo_add(
+    *, actor: Actor, place: Place, upload: File[bytes], alt_text: str
+) -> PlacePhoto:
+    """Add a cleaned copy of ``upload`` to the place's pictures, last in order.
+
+    Raises ``DirectoryError`` without a text alternative and ``core.images.ImageRejected`` for a
+    file that is not a picture we publish; nothing is stored then.
+    """
+    alt_text = " ".join(alt_text.split())
+    if not alt_text:
+        raise DirectoryError(_("Describe what the picture shows, for people who cannot see it."))
+    clean = image_clean(upload)
+    photo = PlacePhoto(place=place, alt_text=alt_text)
+    photo.image.save(clean.content.name or "picture.jpg", clean.content, save=False)
+    try:
+        with transaction.atomic():
+            last = PlacePhoto.objects.filter(place=place).aggregate(Max("position"))
+            photo.position = (last["position__max"] or 0) + 1
+            photo.save()
+            audit_record(
+                actor=actor,
+                action="place.photo_added",
+                target=place,
+                organisation_id=place.owner_id,
+                changed_fields=["photos"],
+            )
+    except BaseException:
+        photo.image.delete(save=False)  # no row, so no file either
+        raise
+    return photo
+
+
+def place_photo_remove(*, actor: Actor, photo: PlacePhoto) -> None:
+    """Delete the picture and its file (the file once the change is committed)."""
+    place = photo.place
+    with transaction.atomic():
+        name, storage = photo.image.name or "", photo.image.storage
+        photo.delete()
+        audit_record(
+            actor=actor,
+            action="place.photo_removed",
+            target=place,
+            organisation_id=place.owner_id,
+            changed_fields=["photos"],
+        )
+        transaction.on_commit(lambda: storage.delete(name))

@@ -4,7 +4,9 @@ import datetime
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.views.static import serve
 
 from sammanhang.accounts.selectors import organisations_public
 from sammanhang.core.retention import registered_rules
@@ -12,6 +14,17 @@ from sammanhang.core.retention import registered_rules
 # The date this accessibility statement was last reviewed against the site (Digg requires it).
 STATEMENT_REVIEWED = datetime.date(2026, 11, 23)
 STATEMENT_PUBLISHED = datetime.date(2026, 11, 23)
+
+
+def media(request: HttpRequest, path: str) -> HttpResponseBase:
+    """Uploaded pictures, for installations without a web server in front that serves them.
+
+    Uploads are re-encoded pictures (see ``core.images``), never user HTML or SVG, so serving
+    them from our own origin is safe; ``serve`` refuses paths outside ``MEDIA_ROOT``.
+    """
+    response = serve(request, path, document_root=str(settings.MEDIA_ROOT))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def home(request: HttpRequest) -> HttpResponse:
