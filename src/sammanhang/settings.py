@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # search types; harmless on SQLite
     "django.forms",
     "axes",
 ]
@@ -136,6 +137,8 @@ STORAGES = {
 # In development WhiteNoise serves straight from the apps' static folders.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+# A local synonym list for the finder's search, added to the shipped one (same format).
+SEARCH_SYNONYMS_FILE = env_str("SAMMANHANG_SYNONYMS_FILE", "")
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 # Uploaded pictures are served by Django unless a web server in front serves MEDIA_ROOT.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -534,3 +535,38 @@ class PlacePhoto(models.Model):
 
     def __str__(self) -> str:
         return self.alt_text
+
+
+class ActivitySearch(models.Model):
+    """The text the finder searches, one row per activity (see ``directory.search``).
+
+    The plain columns feed PostgreSQL's ``document``; the ``*_stems`` columns, Swedish stems
+    made in Python, feed SQLite's FTS5 table through triggers. Written only by
+    ``search.search_index_update``.
+    """
+
+    activity = models.OneToOneField(
+        Activity, primary_key=True, on_delete=models.CASCADE, related_name="search"
+    )
+    title = models.TextField(blank=True)
+    topic = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    context = models.TextField(blank=True)
+    title_stems = models.TextField(blank=True)
+    topic_stems = models.TextField(blank=True)
+    body_stems = models.TextField(blank=True)
+    context_stems = models.TextField(blank=True)
+    # PostgreSQL only (GIN index made in the migration); stays empty on SQLite.
+    document = SearchVectorField(null=True)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SearchWord(models.Model):
+    """A word that occurs in the index: what a misspelt search word is corrected towards."""
+
+    word = models.CharField(max_length=100, unique=True)
+
+    def __str__(self) -> str:
+        return self.word

@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from sammanhang.directory import search
 from sammanhang.directory.models import (
     Activity,
     ActivityFeature,
@@ -103,7 +104,9 @@ def matching_occurrences(
     return occurrences
 
 
-def activity_list_for_finder(criteria: FinderCriteria) -> QuerySet[Activity]:
+def activity_list_for_finder(
+    criteria: FinderCriteria, *, query: search.ParsedQuery | None = None
+) -> QuerySet[Activity]:
     """Published activities matching the criteria, each annotated with ``next_start``.
 
     The queryset prefetches what a result shows (organisation, categories, target groups and
@@ -114,14 +117,12 @@ def activity_list_for_finder(criteria: FinderCriteria) -> QuerySet[Activity]:
     activities = Activity.objects.filter(status=Activity.Status.PUBLISHED).filter(
         Exists(occurrences.filter(activity=OuterRef("pk")))
     )
+    ranked_by_text = False
     if criteria.text:
-        for word in criteria.text.split():
-            activities = activities.filter(
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(description__icontains=word)
-                | Q(organisation__name__icontains=word)
-            )
+        query = query if query is not None else search.parse_query(criteria.text)
+        if query:
+            activities = search.filter_and_rank(activities, query)
+            ranked_by_text = True
     for code in criteria.target_groups:
         activities = activities.filter(
             target_groups__taxonomy="sammanhang-malgrupp", target_groups__code=code
@@ -167,7 +168,13 @@ def activity_list_for_finder(criteria: FinderCriteria) -> QuerySet[Activity]:
         occurrences.filter(activity=OuterRef("pk")).order_by("starts_at").values("starts_at")[:1]
     )
     activities = activities.distinct().annotate(next_start=Subquery(first_match))
-    order = ["title", "pk"] if criteria.sort == "name" else ["next_start", "title", "pk"]
+    if criteria.sort == "name":
+        order = ["title", "pk"]
+    elif ranked_by_text:
+        # Better matches first; among equally good ones, the one that happens sooner.
+        order = ["-search_tier", "next_start", "title", "pk"]
+    else:
+        order = ["next_start", "title", "pk"]
     shown = (
         matching_occurrences(criteria, include_cancelled=True)
         .select_related("place", "district")

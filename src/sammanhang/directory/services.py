@@ -59,6 +59,7 @@ from sammanhang.directory.models import (
     Term,
 )
 from sammanhang.directory.schedules import Rule, local_span, parse_byday, rule_dates
+from sammanhang.directory.search import search_index_update
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -443,6 +444,7 @@ def activity_create(
             ActivityFeature(activity=activity, term=term, value=value)
             for term, value in feature_terms
         )
+        search_index_update([activity.pk])
         audit_record(
             actor=actor,
             action="activity.created",

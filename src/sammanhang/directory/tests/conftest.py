@@ -8,7 +8,7 @@ from datetime import time, timedelta
 import pytest
 from django.utils import timezone
 
-from sammanhang.directory import services
+from sammanhang.directory import search, services
 from sammanhang.directory.models import (
     Activity,
     ActivityFeature,
@@ -48,6 +48,7 @@ def make_activity(organisation, slug, *, place, byday="TU", opens=17, closes=19,
         ActivityFeature.objects.create(
             activity=activity, term=term("sammanhang-tillganglighet", code), value="yes"
         )
+    search.search_index_update([activity.pk])
     services.schedule_add(
         actor=None,
         activity=activity,

@@ -1,0 +1,353 @@
+"""Swedish full-text search over activities, on PostgreSQL and SQLite.
+
+The index: one ``ActivitySearch`` row per activity with its text in four weights, A the title
+(Swedish and English), B the summary, categories and target groups, C the description and the
+easy-read text, D the organisation, places and districts. ``search_index_update`` writes it and
+must be called, in the writing transaction, by every service that changes what those fields
+show; ``sammanhang rebuild_search_index`` rewrites all of it.
+
+- **PostgreSQL**: ``document`` is a ``tsvector`` made with the ``swedish`` configuration and
+  the weights above, behind a GIN index.
+- **SQLite**: an FTS5 table over the rows' ``*_stems`` columns (the same Snowball Swedish
+  stemmer PostgreSQL uses, applied in Python), kept in step by triggers on ``ActivitySearch``.
+
+A query is read the same way on both: each word is stemmed and matched as a prefix, so
+"träffpunkterna" finds "träffpunkt" and "fotboll" finds "fotbollsträning"; every word must
+match (AND); a word in the synonym list (``data/synonyms.txt`` plus the file in
+``SAMMANHANG_SYNONYMS_FILE``) also matches its synonyms (OR). A word that appears nowhere in the
+index is replaced by the closest indexed words (PostgreSQL: trigram similarity; SQLite: the
+closest words with the same first letters), and the finder says so.
+
+Ranking is in tiers, the same on both databases: 4 when every word is in the title, 3 when
+every word is in title or topic (B), 2 when in A–C, 1 otherwise. Within a tier the activity
+that happens sooner comes first, so among equally good matches people see what they can go to.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import snowballstemmer
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+
+from sammanhang.directory.models import Activity, ActivitySearch, SearchWord
+
+SYNONYMS_FILE = Path(__file__).with_name("data") / "synonyms.txt"
+MAX_WORDS = 8
+MIN_VOCABULARY_WORD = 3
+MIN_PREFIX = 4
+CLOSE = 0.75  # difflib ratio for a correction on SQLite (pg_trgm's own threshold on PostgreSQL)
+NEARLY = 0.9  # other corrections must be nearly as close as the best one
+_WORD = re.compile(r"\w+", re.UNICODE)
+# ts_filter weight sets for the tiers: all words within these weights.
+TIERS = ((4, "{a}", "{title_stems}"), (3, "{a,b}", "{title_stems topic_stems}"))
+TIER_ABC = (2, "{a,b,c}", "{title_stems topic_stems body_stems}")
+
+
+@cache
+def _stemmer() -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer("swedish")
+
+
+def words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text.lower()) if not w.isdigit() or len(w) > 1]
+
+
+def stem(word: str) -> str:
+    return str(_stemmer().stemWord(word.lower()))
+
+
+def stems(text: str) -> str:
+    return " ".join(stem(w) for w in words(text))
+
+
+# --- synonyms -------------------------------------------------------------------------------
+
+
+def _read_synonyms(path: Path) -> list[set[str]]:
+    groups = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            group = {w.strip().lower() for w in line.split(",") if w.strip()}
+            if len(group) > 1:
+                groups.append(group)
+    return groups
+
+
+@cache
+def synonym_groups() -> tuple[frozenset[str], ...]:
+    """The synonym groups, shipped and local; each is a set of words that mean the same here."""
+    paths = [SYNONYMS_FILE]
+    extra = getattr(settings, "SEARCH_SYNONYMS_FILE", "")
+    if extra:
+        paths.append(Path(extra))
+    groups: list[set[str]] = []
+    for path in paths:
+        groups.extend(_read_synonyms(path))
+    return tuple(frozenset(g) for g in groups)
+
+
+def synonyms(word: str) -> list[str]:
+    """Other words that mean the same as ``word`` (matched by stem), in a stable order."""
+    word_stem = stem(word)
+    found: set[str] = set()
+    for group in synonym_groups():
+        if any(stem(w) == word_stem for w in group):
+            found |= group
+    return sorted(w for w in found if stem(w) != word_stem)
+
+
+# --- the index ------------------------------------------------------------------------------
+
+
+def _texts(activity: Activity) -> dict[str, str]:
+    terms = [*activity.categories.all(), *activity.target_groups.all()]
+    places = list(activity.places.select_related("district"))
+    context = [activity.organisation.name]
+    for place in places:
+        context.append(place.name)
+        if place.district is not None:
+            context.append(place.district.name)
+    return {
+        "title": " ".join(filter(None, [activity.title, activity.title_en])),
+        "topic": " ".join(
+            filter(
+                None,
+                [activity.summary, activity.summary_en]
+                + [t.name_sv for t in terms]
+                + [t.name_en for t in terms],
+            )
+        ),
+        "body": " ".join(filter(None, [activity.description, activity.easy_read])),
+        "context": " ".join(context),
+    }
+
+
+def search_index_update(activity_ids: Iterable[int]) -> None:
+    """Rewrite the index rows of these activities (and drop rows of deleted ones).
+
+    Call inside the transaction that made the change, so search and data never disagree.
+    """
+    ids = sorted(set(activity_ids))
+    if not ids:
+        return
+    with transaction.atomic():
+        activities = (
+            Activity.objects.filter(pk__in=ids)
+            .select_related("organisation")
+            .prefetch_related("categories", "target_groups")
+        )
+        found = set()
+        vocabulary: set[str] = set()
+        for activity in activities:
+            found.add(activity.pk)
+            texts = _texts(activity)
+            ActivitySearch.objects.update_or_create(
+                activity=activity,
+                defaults={
+                    **texts,
+                    **{f"{name}_stems": stems(text) for name, text in texts.items()},
+                },
+            )
+            for text in texts.values():
+                vocabulary.update(w for w in words(text) if len(w) >= MIN_VOCABULARY_WORD)
+        ActivitySearch.objects.filter(activity_id__in=set(ids) - found).delete()
+        if connection.vendor == "postgresql" and found:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE directory_activitysearch SET document ="
+                    " setweight(to_tsvector('swedish', title), 'A')"
+                    " || setweight(to_tsvector('swedish', topic), 'B')"
+                    " || setweight(to_tsvector('swedish', body), 'C')"
+                    " || setweight(to_tsvector('swedish', context), 'D')"
+                    " WHERE activity_id = ANY(%s)",
+                    [sorted(found)],
+                )
+        SearchWord.objects.bulk_create(
+            [SearchWord(word=w[:100]) for w in sorted(vocabulary)], ignore_conflicts=True
+        )
+
+
+def search_index_rebuild(batch_size: int = 500) -> int:
+    """Rewrite the whole index and vocabulary; return how many activities were indexed."""
+    with transaction.atomic():
+        ActivitySearch.objects.all().delete()
+        SearchWord.objects.all().delete()
+    ids = list(Activity.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        search_index_update(ids[start : start + batch_size])
+    return len(ids)
+
+
+# --- queries --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """What a search asks for: per word, the alternatives that may match it."""
+
+    alternatives: tuple[tuple[str, ...], ...]
+    corrections: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.alternatives)
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Split the query into words, add synonyms, and correct words the index has never seen.
+
+    Costs a few small queries per word (at most ``MAX_WORDS`` words) on the word list.
+    """
+    alternatives = []
+    corrections: dict[str, tuple[str, ...]] = {}
+    for word in list(dict.fromkeys(words(text)))[:MAX_WORDS]:
+        same = [word, *synonyms(word)]
+        compounds = _compounds_ending_with(word)
+        options = [*same, *compounds]
+        if not compounds and not any(_known(o) for o in same):
+            close = _closest(word)
+            if close:
+                corrections[word] = close
+                options = [*close]
+        alternatives.append(tuple(dict.fromkeys(options)))
+    return ParsedQuery(tuple(alternatives), corrections)
+
+
+def _compounds_ending_with(word: str, limit: int = 30) -> list[str]:
+    """Indexed compounds whose last part is ``word``: "fika" gives "kvällsfika", "språkfika".
+
+    Prefix matching covers compounds that start with the word; this covers the Swedish habit
+    of putting the thing itself last. Words shorter than four letters are left alone ("bad"
+    would bring every "fotbad" and "bubbelbad" but also unrelated words).
+    """
+    if len(word) < MIN_PREFIX:
+        return []
+    found = (
+        SearchWord.objects.filter(word__endswith=word)
+        .exclude(word=word)
+        .order_by("word")
+        .values_list("word", flat=True)[:limit]
+    )
+    return list(found)
+
+
+def _known(word: str) -> bool:
+    """Whether some indexed word starts with this word's stem (so prefix search can match)."""
+    return SearchWord.objects.filter(word__startswith=stem(word)).exists()
+
+
+def _closest(word: str, limit: int = 3) -> tuple[str, ...]:
+    """Indexed words spelt like ``word``: the closest, and those nearly as close."""
+    if len(word) < 4:
+        return ()
+    scored: list[tuple[float, str]]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT similarity(word, %s), word FROM directory_searchword WHERE word %% %s"
+                " ORDER BY 1 DESC, word LIMIT %s",
+                [word, word, limit],
+            )
+            scored = [(float(score), found) for score, found in cursor.fetchall()]
+    else:
+        candidates = SearchWord.objects.filter(word__startswith=word[:1]).values_list(
+            "word", flat=True
+        )[:20000]
+        matcher = difflib.SequenceMatcher(b=word)
+        scored = []
+        for candidate in candidates:
+            matcher.set_seq1(candidate)
+            if matcher.real_quick_ratio() >= CLOSE and matcher.ratio() >= CLOSE:
+                scored.append((matcher.ratio(), candidate))
+        scored.sort(key=lambda pair: (-pair[0], pair[1]))
+    if not scored:
+        return ()
+    best = scored[0][0]
+    return tuple(found for score, found in scored[:limit] if score >= best * NEARLY)
+
+
+def _prefix(word_stem: str) -> str:
+    """Long stems match as prefixes (compounds, inflections); short ones only as words, since
+    "kör*" would find every "köra" and "körkort"."""
+    return "*" if len(word_stem) >= MIN_PREFIX else ""
+
+
+def _pg_tsquery(query: ParsedQuery) -> str:
+    """A tsquery of the words as typed; PostgreSQL's ``swedish`` configuration stems them.
+
+    Every part is ``\\w+`` only, so nothing typed can change the query's structure.
+    """
+    parts = []
+    for options in query.alternatives:
+        alts = [
+            " <-> ".join(w + (":*" if _prefix(stem(w)) else "") for w in words(o))
+            for o in options
+            if words(o)
+        ]
+        parts.append("(" + " | ".join(alts) + ")")
+    return " & ".join(parts)
+
+
+def _fts5_match(query: ParsedQuery, columns: str = "") -> str:
+    """An FTS5 expression of the words' stems; quoted, so nothing typed is FTS5 syntax."""
+    parts = []
+    for options in query.alternatives:
+        alts = []
+        for option in options:
+            tokens = [stem(w) for w in words(option)]
+            if tokens:
+                alts.append(" + ".join(f'"{t}"' + _prefix(t) for t in tokens))
+        parts.append("(" + " OR ".join(alts) + ")")
+    expression = " AND ".join(parts)
+    return f"{columns} : ({expression})" if columns else expression
+
+
+def _matching_ids_sql(
+    query: ParsedQuery, tier: tuple[int, str, str] | None
+) -> tuple[str, list[str]]:
+    if connection.vendor == "postgresql":
+        if tier is None:
+            return (
+                "SELECT activity_id FROM directory_activitysearch"
+                " WHERE document @@ to_tsquery('swedish', %s)",
+                [_pg_tsquery(query)],
+            )
+        return (
+            "SELECT activity_id FROM directory_activitysearch"
+            " WHERE ts_filter(document, %s::\"char\"[]) @@ to_tsquery('swedish', %s)",
+            [tier[1], _pg_tsquery(query)],
+        )
+    columns = tier[2] if tier else ""
+    return (
+        "SELECT rowid FROM directory_activity_fts WHERE directory_activity_fts MATCH %s",
+        [_fts5_match(query, columns)],
+    )
+
+
+def filter_and_rank(activities: QuerySet[Activity], query: ParsedQuery) -> QuerySet[Activity]:
+    """Keep the activities that match ``query`` and annotate ``search_tier`` (4 best … 1).
+
+    A query without words (only punctuation) filters nothing.
+    """
+    if not query:
+        return activities.annotate(search_tier=Value(1, output_field=IntegerField()))
+    sql, params = _matching_ids_sql(query, None)
+    # RawSQL: constant SQL text, everything typed travels as bound parameters.
+    activities = activities.filter(pk__in=RawSQL(sql, params))  # noqa: S611
+    whens = []
+    for tier in (*TIERS, TIER_ABC):
+        tier_sql, tier_params = _matching_ids_sql(query, tier)
+        matched = RawSQL(tier_sql, tier_params)  # noqa: S611
+        whens.append(When(Q(pk__in=matched), then=Value(tier[0])))
+    return activities.annotate(
+        search_tier=Case(*whens, default=Value(1), output_field=IntegerField())
+    )

@@ -1,0 +1,155 @@
+"""Swedish search: stems, compounds, synonyms, misspellings, tiers and the index kept in step.
+
+Runs on SQLite (FTS5 + Snowball in Python) and PostgreSQL (tsvector 'swedish' + pg_trgm); the
+same expectations hold on both.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from sammanhang.directory import search, services
+from sammanhang.directory.models import Activity, ActivitySearch
+from sammanhang.directory.tests.conftest import make_activity
+
+
+@pytest.fixture
+def library(directory):
+    """Activities whose texts differ in exactly what the search looks at."""
+    organisation = directory["organisation"]
+    place = directory["places"]["soder"]
+    made = {}
+    for slug, title, summary, description, days in [
+        ("fotbollstraning", "Fotbollsträning för unga", "Spela boll på konstgräs", "", 3),
+        ("traffpunkt", "Träffpunkt Söder", "En öppen mötesplats", "Kom som du är", 5),
+        ("matlag", "Matlagningsgrupp", "Vi lagar mat ihop", "", 1),
+        ("korsang", "Körsång på torsdagar", "Sjung med oss", "", 2),
+        ("styrka", "Styrketräning", "Träna på gym med handledare", "", 4),
+        ("npf-fika", "Fika för dig med autism", "Lugnt fika", "Anpassat för autism och adhd", 6),
+        ("spelkvall", "Spelkväll", "Brädspel och kortspel", "Ibland spelar vi fotboll", 0),
+    ]:
+        start = timezone.localdate() + timedelta(days=days)
+        made[slug] = make_activity(
+            organisation,
+            slug,
+            place=place,
+            title=title,
+            summary=summary,
+            description=description,
+            freq="ONCE",
+            valid_from=start,
+            opens=18,
+            closes=20,
+        )
+    return made
+
+
+LIBRARY = {"fotbollstraning", "traffpunkt", "matlag", "korsang", "styrka", "npf-fika", "spelkvall"}
+
+
+def found(text: str, within: set[str] = LIBRARY | {"padel"}) -> list[str]:
+    """The slugs matching ``text``, best tier first; only the activities made in this module."""
+    query = search.parse_query(text)
+    activities = search.filter_and_rank(Activity.objects.filter(slug__in=within), query)
+    ranked = activities.order_by("-search_tier", "slug")  # type: ignore[misc]
+    return list(ranked.values_list("slug", flat=True))
+
+
+def test_plural_definite_form_finds_the_base_word(library):
+    assert found("träffpunkterna") == ["traffpunkt"]
+
+
+def test_first_part_of_a_compound_finds_the_compound(library):
+    assert found("matlagning") == ["matlag"]
+    # Title match ranks above a match in the description.
+    assert found("fotboll") == ["fotbollstraning", "spelkvall"]
+
+
+def test_last_part_of_a_compound_finds_the_compound(library):
+    assert found("träning") == ["fotbollstraning", "styrka"]
+    assert found("kvällen spel") == []  # every word must still match
+    assert "spelkväll" in search.parse_query("kväll").alternatives[0]
+
+
+def test_every_word_must_match(library):
+    assert found("fotboll unga") == ["fotbollstraning"]
+    assert found("fotboll seniorer pensionärer") == []
+
+
+def test_synonyms_match_both_ways(library):
+    assert found("gym") == ["styrka"]  # summary says gym, title says Styrketräning
+    assert found("styrketräning") == ["styrka"]
+    assert found("npf") == ["npf-fika"]
+    assert found("sång") == ["korsang"]
+
+
+def test_short_word_matches_whole_words_only(library):
+    # "kör" is in the synonym group of sång; as a prefix it would also find "köra", "körkort".
+    assert search._prefix(search.stem("kör")) == ""
+    assert found("kör") == ["korsang"]
+
+
+def test_misspelt_word_is_corrected_towards_indexed_words(library):
+    corrections = search.parse_query("mattlagningsgrupp").corrections
+    assert list(corrections) == ["mattlagningsgrupp"]
+    assert corrections["mattlagningsgrupp"][0] == "matlagningsgrupp"  # the closest first
+    assert found("mattlagningsgrupp") == ["matlag"]
+    assert found("fotbolsträning") == ["fotbollstraning"]
+    # A typo that still starts like an indexed word is found by prefix, without correction.
+    assert search.parse_query("matlagnig").corrections == {}
+    assert found("matlagnig") == ["matlag"]
+
+
+def test_query_syntax_is_only_text(library):
+    for text in ['"', "fotboll*", "a & b | !c", "fotboll) OR (x", "NEAR(a b)", "title:fika", "'"]:
+        found(text)  # no database error whatever is typed
+
+
+def test_tiers_title_then_topic_then_body_then_context(library, directory):
+    assert search.parse_query("konstgräs").alternatives == (("konstgräs",),)
+    activities = search.filter_and_rank(Activity.objects.all(), search.parse_query("fotboll"))
+    tiers = dict(activities.values_list("slug", "search_tier"))  # type: ignore[misc]
+    assert tiers == {"fotbollstraning": 4, "spelkvall": 2}
+    by_place = search.filter_and_rank(Activity.objects.all(), search.parse_query("söderhuset"))
+    assert set(by_place.values_list("search_tier", flat=True)) == {1}  # type: ignore[misc]
+    assert set(by_place.values_list("slug", flat=True)) == set(
+        Activity.objects.filter(places__slug="soderhuset").values_list("slug", flat=True)
+    )
+
+
+def test_index_follows_create_and_rebuild(directory):
+    activity = services.activity_create(
+        actor=None,
+        organisation=directory["organisation"],
+        slug="padel",
+        title="Padel för nybörjare",
+        summary="Lär dig padel",
+        categories=["idrott-motion"],
+    )
+    assert found("padel") == ["padel"]
+    assert found("idrott") == ["padel"]  # the category's name is indexed (weight B)
+    ActivitySearch.objects.all().delete()
+    assert found("padel") == []
+    call_command("rebuild_search_index", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert found("padel") == [activity.slug]
+
+
+def test_deleted_activity_leaves_the_index(library):
+    library["matlag"].delete()
+    assert ActivitySearch.objects.filter(activity_id=library["matlag"].pk).count() == 0
+    assert found("matlagning") == []
+
+
+def test_local_synonym_file_extends_the_shipped_list(library, settings, tmp_path):
+    local = tmp_path / "synonyms.txt"
+    local.write_text("# lokala ord\nmatlagning, kockskola\n", encoding="utf-8")
+    settings.SEARCH_SYNONYMS_FILE = str(local)
+    search.synonym_groups.cache_clear()
+    try:
+        assert found("kockskola") == ["matlag"]
+    finally:
+        search.synonym_groups.cache_clear()
