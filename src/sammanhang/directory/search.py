@@ -222,6 +222,14 @@ def parse_query(text: str) -> ParsedQuery:
     return ParsedQuery(tuple(alternatives), corrections)
 
 
+def corrected_text(text: str, query: ParsedQuery) -> str:
+    """The query as searched when words were corrected ("mattlagning" → "matlagning"), so
+    the finder can say what it looked for instead; empty when nothing was corrected."""
+    if not query.corrections:
+        return ""
+    return " ".join(query.corrections.get(word, (word,))[0] for word in words(text))
+
+
 def _compounds_ending_with(word: str, limit: int = 30) -> list[str]:
     """Indexed compounds whose last part is ``word``: "fika" gives "kvällsfika", "språkfika".
 
