@@ -55,6 +55,7 @@ from sammanhang.directory.models import (  # noqa: E402
     Term,
 )
 from sammanhang.directory.schedules import Rule, local_span, rule_dates  # noqa: E402
+from sammanhang.directory.search import search_index_rebuild  # noqa: E402
 from sammanhang.directory.services import materialise_from, materialise_until  # noqa: E402
 
 TOWNS = [
@@ -122,6 +123,9 @@ def main() -> None:
         organisations = _organisations(rnd, n_orgs)
         places = _places(rnd, n_places, districts, organisations)
         occurrences = _activities(rnd, n_activities, places, organisations, args.today)
+    indexed_at = clock.perf_counter()
+    search_index_rebuild()
+    print(f"search index: {clock.perf_counter() - indexed_at:.0f} s", file=sys.stderr)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # fresh planner statistics, as a live database would have
     print(
