@@ -186,6 +186,7 @@ def schedule_add(
         schedule.save()
         if rebuild:
             occurrences_rebuild(activity=activity)
+            _touch(activity)
         audit_record(
             actor=actor,
             action="schedule.added",
@@ -221,6 +222,7 @@ def schedule_exception_add(
         )
         if rebuild:
             occurrences_rebuild(activity=schedule.activity)
+            _touch(schedule.activity)
         audit_record(
             actor=actor,
             action=f"schedule.{kind}_date",
