@@ -211,7 +211,7 @@ def test_place_features_are_replaced(directory):
 def test_closure_cancels_sessions_at_the_place_and_removal_restores_them(directory):
     place = directory["places"]["soder"]
     activity = directory["activities"]["kvallsfika"]
-    upcoming = Occurrence.objects.filter(activity=activity, starts_at__gt=timezone.now()).first()
+    upcoming = Occurrence.objects.filter(activity=activity, starts_at__gt=timezone.now())[0]
     closure = services.place_closure_add(
         actor=None, place=place, day=upcoming.date, reason="Vattenläcka"
     )
