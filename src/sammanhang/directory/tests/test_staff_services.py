@@ -158,7 +158,7 @@ def test_schedule_delete_removes_its_upcoming_occurrences(directory):
 
 def test_cancelled_date_can_be_restored(directory):
     activity = directory["activities"]["kvallsfika"]
-    occurrence = Occurrence.objects.filter(activity=activity, starts_at__gt=timezone.now()).first()
+    occurrence = Occurrence.objects.filter(activity=activity, starts_at__gt=timezone.now())[0]
     exception = services.schedule_exception_add(
         actor=None,
         schedule=occurrence.schedule,
