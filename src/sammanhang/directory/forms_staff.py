@@ -89,7 +89,8 @@ def _add_feature_fields(form: forms.Form, applies_to: str, initial: dict[str, st
             choices=FeatureValue.choices,
             initial=initial.get(term.code, FeatureValue.UNKNOWN),
             widget=forms.RadioSelect,
-            error_messages={"required": _("Answer yes, no or unknown.")},
+            # An unanswered question means "unknown", never an error.
+            required=False,
         )
 
 
