@@ -158,7 +158,7 @@ class ActivityForm(forms.Form):
         required=False,
         help_text=_("Two-letter codes separated by commas, for example: sv, ar, en."),
     )
-    is_free = forms.BooleanField(label=_("Free of charge"), required=False)
+    is_free = forms.BooleanField(label=_("Free"), required=False)
     price = forms.CharField(
         label=_("Price"),
         max_length=200,
