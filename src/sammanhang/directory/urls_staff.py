@@ -37,7 +37,7 @@ urlpatterns = [
         name="extra_date_add",
     ),
     path(
-        "aktiviteter/<uuid:uuid>/tillfallen/<int:occurrence_id>/stall-in/",
+        "aktiviteter/<uuid:uuid>/schema/<int:schedule_id>/<str:day>/stall-in/",
         views.occurrence_cancel,
         name="occurrence_cancel",
     ),

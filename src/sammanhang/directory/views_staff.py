@@ -8,6 +8,7 @@ concerns, and the bound form is shown again so what was typed stays.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -417,14 +418,22 @@ def schedule_delete(
 @login_required
 @GET_POST
 def occurrence_cancel(
-    request: HttpRequest, org_slug: str, uuid: str, occurrence_id: int
+    request: HttpRequest, org_slug: str, uuid: str, schedule_id: int, day: str
 ) -> HttpResponse:
+    """Cancel one session, named by schedule and date: occurrence rows are rebuilt on every
+    change, so their ids would not survive a colleague's edit between page and POST."""
     organisation, _role, activity = access_activity(
         request.user, org_slug, uuid, needed=Role.EDITOR
     )
+    try:
+        session_date = date.fromisoformat(day)
+    except ValueError:
+        raise Http404 from None
     occurrence = object_in(
-        Occurrence.objects.filter(activity=activity).select_related("schedule", "place"),
-        pk=occurrence_id,
+        Occurrence.objects.filter(activity=activity, schedule_id=schedule_id).select_related(
+            "schedule", "place"
+        ),
+        date=session_date,
     )
     form = OccurrenceCancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

@@ -117,7 +117,11 @@ def _url(name, organisation, objects):
         "schedule_edit": [activity, objects["schedule"].pk],
         "schedule_delete": [activity, objects["schedule"].pk],
         "extra_date_add": [activity, objects["schedule"].pk],
-        "occurrence_cancel": [activity, objects["occurrence"].pk],
+        "occurrence_cancel": [
+            activity,
+            objects["occurrence"].schedule_id,
+            objects["occurrence"].date.isoformat(),
+        ],
         "exception_remove": [activity, objects["exception"].pk],
         "place_list": [],
         "place_create": [],

@@ -183,7 +183,13 @@ def test_unknown_status_action_is_404(client, editor, directory):
 def test_cancelled_occurrence_shows_on_the_public_page_with_the_reason(client, editor, directory):
     activity = directory["activities"]["kvallsfika"]
     occurrence = Occurrence.objects.filter(activity=activity, starts_at__gt=timezone.now())[0]
-    url = staff_url("occurrence_cancel", editor, activity.uuid, occurrence.pk)
+    url = staff_url(
+        "occurrence_cancel",
+        editor,
+        activity.uuid,
+        occurrence.schedule_id,
+        occurrence.date.isoformat(),
+    )
     empty = client.post(url, {"reason": "  "})
     assert empty.status_code == 400
     assert "Skriv varför det är inställt; orsaken visas för allmänheten." in empty.content.decode()
@@ -195,6 +201,14 @@ def test_cancelled_occurrence_shows_on_the_public_page_with_the_reason(client, e
     assert Occurrence.objects.get(
         pk__isnull=False, activity=activity, date=occurrence.date
     ).cancelled
+
+
+def test_cancel_link_for_a_date_without_a_session_is_404(client, editor, directory):
+    activity = directory["activities"]["kvallsfika"]
+    schedule = activity.schedules.get()
+    for day in ["2026-02-30", "inte-ett-datum", "2099-01-01"]:
+        url = staff_url("occurrence_cancel", editor, activity.uuid, schedule.pk, day)
+        assert client.get(url).status_code == 404
 
 
 def test_extra_date_is_added_and_shown(client, editor, directory):
