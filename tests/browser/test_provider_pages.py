@@ -47,6 +47,7 @@ def test_editor_creates_and_publishes_an_activity_with_a_schedule(
     provider: dict[str, Any],
     log_in: Callable[..., None],
     assert_no_axe_violations: Callable[[Page], None],
+    assert_no_horizontal_scroll: Callable[..., None],
 ) -> None:
     staff = provider["staff"]
     log_in(page, staff)
@@ -58,6 +59,8 @@ def test_editor_creates_and_publishes_an_activity_with_a_schedule(
     page.get_by_role("link", name="Ny aktivitet").click()
     expect(page.locator("h1")).to_have_text("Ny aktivitet")
     assert_no_axe_violations(page)
+    assert_no_horizontal_scroll(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     # Sent empty (and not free without a price): errors, in Swedish, summary focused.
     page.get_by_label("Gratis").uncheck()
@@ -108,6 +111,7 @@ def test_place_and_picture_forms_have_no_axe_violations(
     provider: dict[str, Any],
     log_in: Callable[..., None],
     assert_no_axe_violations: Callable[[Page], None],
+    assert_no_horizontal_scroll: Callable[..., None],
     errors: bool,
 ) -> None:
     staff, place = provider["staff"], provider["place"]
@@ -131,3 +135,5 @@ def test_place_and_picture_forms_have_no_axe_violations(
             form.get_by_role("button").last.click()
             assert_summary_has_focus(page)
         assert_no_axe_violations(page)
+        assert_no_horizontal_scroll(page)
+        page.set_viewport_size({"width": 1280, "height": 800})
