@@ -13,6 +13,7 @@ urlpatterns = i18n_patterns(
     path("", include("sammanhang.web.urls")),
     path("", include("sammanhang.directory.urls")),
     path("", include("sammanhang.accounts.urls")),
+    path("hantera/<slug:org_slug>/", include("sammanhang.directory.urls_staff")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -54,6 +54,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "organisation": organisation,
             "role": role,
             "can_administer": role_allows(role, Role.ADMIN),
+            "can_edit": role_allows(role, Role.EDITOR),
         },
     )
 

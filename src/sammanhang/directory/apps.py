@@ -14,5 +14,22 @@ class DirectoryConfig(AppConfig):
             {
                 "place.photo_added": _("Picture added"),
                 "place.photo_removed": _("Picture removed"),
+                "place.created": _("Place created"),
+                "place.updated": _("Place changed"),
+                "place.opening_hours_added": _("Opening hours added"),
+                "place.opening_hours_removed": _("Opening hours removed"),
+                "place.closure_added": _("Closed day added"),
+                "place.closure_removed": _("Closed day removed"),
+                "activity.created": _("Activity created"),
+                "activity.updated": _("Activity changed"),
+                "activity.status_changed": _("Activity status changed"),
+                "activity.deleted": _("Activity deleted"),
+                "schedule.added": _("Schedule added"),
+                "schedule.changed": _("Schedule changed"),
+                "schedule.deleted": _("Schedule deleted"),
+                "schedule.cancelled_date": _("Date cancelled"),
+                "schedule.extra_date": _("Extra date added"),
+                "schedule.cancelled_date_removed": _("Cancelled date restored"),
+                "schedule.extra_date_removed": _("Extra date removed"),
             }
         )

@@ -186,6 +186,7 @@ def schedule_add(
         schedule.save()
         if rebuild:
             occurrences_rebuild(activity=activity)
+            _touch(activity)
         audit_record(
             actor=actor,
             action="schedule.added",
@@ -221,6 +222,7 @@ def schedule_exception_add(
         )
         if rebuild:
             occurrences_rebuild(activity=schedule.activity)
+            _touch(schedule.activity)
         audit_record(
             actor=actor,
             action=f"schedule.{kind}_date",
@@ -485,6 +487,9 @@ def activity_set_status(*, actor: Actor, activity: Activity, status: str) -> Act
         if current == status:
             return activity
         activity.save(update_fields=["status", "updated_at"])
+        # The text is unchanged, but the row is rewritten so index and activity never
+        # disagree about an activity that has just become public.
+        search_index_update([activity.pk])
         audit_record(
             actor=actor,
             action="activity.status_changed",
@@ -579,3 +584,432 @@ def place_photo_remove(*, actor: Actor, photo: PlacePhoto) -> None:
             changed_fields=["photos"],
         )
         transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- provider (staff page) writes -----------------------------------------------------------
+
+
+def _touch(activity: Activity) -> None:
+    """Mark the activity as looked after now: schedule changes count as keeping it current."""
+    activity.updated_at = timezone.now()
+    Activity.objects.filter(pk=activity.pk).update(updated_at=activity.updated_at)
+
+
+def _resolve_codes(
+    categories: Iterable[str] | None,
+    target_groups: Iterable[str] | None,
+    languages: Iterable[str] | None,
+) -> tuple[list[Term] | None, list[Term] | None, list[str] | None]:
+    """Resolve taxonomy and language codes; ``None`` means "leave unchanged"."""
+    category_terms = target_terms = None
+    language_codes: list[str] | None = None
+    if categories is not None:
+        codes = list(dict.fromkeys(categories))
+        found = _terms(Taxonomy.CATEGORY, codes)
+        for code in codes:
+            if code not in found:
+                raise DirectoryError(_("Unknown category %(code)s.") % {"code": code})
+        category_terms = [found[c] for c in codes]
+    if target_groups is not None:
+        codes = list(dict.fromkeys(target_groups))
+        found = _terms(Taxonomy.TARGET_GROUP, codes)
+        for code in codes:
+            if code not in found:
+                raise DirectoryError(_("Unknown target group %(code)s.") % {"code": code})
+        target_terms = [found[c] for c in codes]
+    if languages is not None:
+        language_codes = []
+        for code in languages:
+            normalised = code.strip().lower()
+            if not _LANGUAGE_CODE.fullmatch(normalised):
+                raise DirectoryError(
+                    _("%(code)s is not a two-letter language code (ISO 639-1).") % {"code": code}
+                )
+            if normalised not in language_codes:
+                language_codes.append(normalised)
+    return category_terms, target_terms, language_codes
+
+
+def activity_update(
+    *,
+    actor: Actor,
+    activity: Activity,
+    title: str | None = None,
+    summary: str | None = None,
+    places: Iterable[Place] | None = None,
+    categories: Iterable[str] | None = None,
+    target_groups: Iterable[str] | None = None,
+    languages: Iterable[str] | None = None,
+    features: Mapping[str, str] | None = None,
+    **fields: Any,
+) -> list[str]:
+    """Change an activity's text, facts and links; return the names of the changed fields.
+
+    Arguments left ``None`` are unchanged; ``features`` replaces all accessibility answers.
+    The search index is rewritten in the same transaction, so the finder's free text finds
+    the new words at once. Raises ``DirectoryError`` for unknown codes (as
+    ``activity_create``), ``ValidationError`` for values the model refuses, ``TypeError``
+    for a keyword that is not an activity field. Nothing is written when it raises; an
+    update that changes nothing records no event.
+    """
+    unexpected = sorted(set(fields) - ACTIVITY_FIELDS)
+    if unexpected:
+        raise TypeError(f"activity_update() got unexpected fields: {', '.join(unexpected)}")
+    category_terms, target_terms, language_codes = _resolve_codes(
+        categories, target_groups, languages
+    )
+    feature_terms = (
+        _feature_terms(features, applies_to=AppliesTo.ACTIVITY) if features is not None else None
+    )
+    values: dict[str, Any] = dict(fields)
+    if title is not None:
+        values["title"] = title
+    if summary is not None:
+        values["summary"] = summary
+    with transaction.atomic():
+        locked = Activity.objects.select_for_update().get(pk=activity.pk)
+        changed = [name for name, value in values.items() if getattr(locked, name) != value]
+        for name, value in values.items():
+            setattr(activity, name, value)
+        activity.full_clean()
+        if changed:
+            activity.save(update_fields=[*changed, "updated_at"])
+        if places is not None:
+            new_places = {p.pk for p in places}
+            if set(activity.places.values_list("pk", flat=True)) != new_places:
+                activity.places.set(new_places)
+                changed.append("places")
+        if category_terms is not None and {t.pk for t in category_terms} != set(
+            activity.categories.values_list("pk", flat=True)
+        ):
+            activity.categories.set(category_terms)
+            changed.append("categories")
+        if target_terms is not None and {t.pk for t in target_terms} != set(
+            activity.target_groups.values_list("pk", flat=True)
+        ):
+            activity.target_groups.set(target_terms)
+            changed.append("target_groups")
+        if language_codes is not None and set(language_codes) != set(
+            activity.languages.values_list("code", flat=True)
+        ):
+            activity.languages.all().delete()
+            ActivityLanguage.objects.bulk_create(
+                ActivityLanguage(activity=activity, code=code) for code in language_codes
+            )
+            changed.append("languages")
+        if feature_terms is not None:
+            wanted = {(t.pk, v) for t, v in feature_terms}
+            if set(activity.features.values_list("term_id", "value")) != wanted:
+                activity.features.all().delete()
+                ActivityFeature.objects.bulk_create(
+                    ActivityFeature(activity=activity, term=t, value=v) for t, v in feature_terms
+                )
+                changed.append("features")
+        if not changed:
+            return []
+        _touch(activity)
+        search_index_update([activity.pk])
+        audit_record(
+            actor=actor,
+            action="activity.updated",
+            target=activity,
+            organisation_id=activity.organisation_id,
+            changed_fields=changed,
+        )
+    return changed
+
+
+def activity_delete(*, actor: Actor, activity: Activity) -> None:
+    """Delete a draft with its schedules, occurrences and search row.
+
+    Only drafts: a published, cancelled or ended activity has been public, so it is ended
+    rather than deleted. Raises ``DirectoryError`` otherwise.
+    """
+    with transaction.atomic():
+        status = (
+            Activity.objects.select_for_update()
+            .values_list("status", flat=True)
+            .get(pk=activity.pk)
+        )
+        if status != ActivityStatus.DRAFT:
+            raise DirectoryError(
+                _("Only a draft can be deleted; end or cancel a published activity instead.")
+            )
+        audit_record(
+            actor=actor,
+            action="activity.deleted",
+            target=activity,
+            organisation_id=activity.organisation_id,
+            changed_fields=["status"],
+        )
+        pk = activity.pk
+        activity.delete()
+        search_index_update([pk])
+
+
+def slug_unique(model: type[Activity] | type[Place], text: str) -> str:
+    """A free slug made from ``text`` (``-2``, ``-3`` … appended when taken).
+
+    A race with another writer ends in the slug's unique constraint (``ValidationError`` from
+    the create service), never in two rows with one slug.
+    """
+    from django.utils.text import slugify
+
+    base = (slugify(text) or "x")[:90]
+    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def schedule_update(
+    *,
+    actor: Actor,
+    schedule: Schedule,
+    freq: str,
+    opens_at: time,
+    closes_at: time,
+    valid_from: date,
+    valid_to: date | None = None,
+    byday: str = "",
+    interval: int = 1,
+    place_id: int | None = None,
+) -> Schedule:
+    """Change a schedule and rebuild its activity's occurrences.
+
+    Raises ``ScheduleRuleError`` and ``ValidationError`` as ``schedule_add``; nothing is
+    changed then. Its cancelled and extra dates are kept.
+    """
+    byday = ",".join(p.strip().upper() for p in byday.split(",") if p.strip())
+    parse_byday(freq, byday)
+    values: dict[str, Any] = {
+        "freq": freq,
+        "interval": interval,
+        "byday": byday,
+        "opens_at": opens_at,
+        "closes_at": closes_at,
+        "valid_from": valid_from,
+        "valid_to": valid_to,
+        "place_id": place_id,
+    }
+    with transaction.atomic():
+        locked = Schedule.objects.select_for_update().get(pk=schedule.pk)
+        changed = [name for name, value in values.items() if getattr(locked, name) != value]
+        for name, value in values.items():
+            setattr(schedule, name, value)
+        schedule.full_clean()
+        if not changed:
+            return schedule
+        schedule.save(update_fields=changed)
+        occurrences_rebuild(activity=schedule.activity)
+        _touch(schedule.activity)
+        audit_record(
+            actor=actor,
+            action="schedule.changed",
+            target=schedule,
+            organisation_id=schedule.activity.organisation_id,
+            changed_fields=[name.removesuffix("_id") for name in changed],
+        )
+    return schedule
+
+
+def schedule_delete(*, actor: Actor, schedule: Schedule) -> None:
+    """Delete a schedule with its exceptions and its sessions from the rolling window on.
+
+    Past sessions of other schedules are history and stay; the schedule's own past sessions
+    go with it (they cascade).
+    """
+    activity = schedule.activity
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="schedule.deleted",
+            target=schedule,
+            organisation_id=activity.organisation_id,
+            changed_fields=["freq", "byday", "opens_at", "closes_at", "valid_from", "valid_to"],
+        )
+        schedule.delete()
+        occurrences_rebuild(activity=activity)
+        _touch(activity)
+
+
+def schedule_exception_remove(*, actor: Actor, exception: ScheduleException) -> None:
+    """Undo a cancelled date (the session is on again) or drop an extra date."""
+    schedule = exception.schedule
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=f"schedule.{exception.kind}_date_removed",
+            target=exception,
+            organisation_id=schedule.activity.organisation_id,
+            changed_fields=["date"],
+        )
+        exception.delete()
+        occurrences_rebuild(activity=schedule.activity)
+        _touch(schedule.activity)
+
+
+PLACE_FIELDS = frozenset(
+    {
+        "name",
+        "municipality",
+        "district",
+        "street_address",
+        "postal_code",
+        "city",
+        "latitude",
+        "longitude",
+        "how_to_get_there",
+        "description",
+    }
+)
+
+
+def place_update(
+    *,
+    actor: Actor,
+    place: Place,
+    features: Mapping[str, str] | None = None,
+    **fields: Any,
+) -> list[str]:
+    """Change a place's address, district, coordinates, texts and accessibility answers.
+
+    ``features`` replaces all accessibility answers. Activities held at the place get their
+    search rows rewritten (the place name and district are searchable) and, when the district
+    changes, their occurrences rebuilt (the finder's district filter reads occurrences).
+    Raises ``DirectoryError`` for a district of another municipality or a bad feature,
+    ``ValidationError`` for values the model refuses; ``TypeError`` for an unknown keyword.
+    Returns the changed fields; nothing is recorded when nothing changed.
+    """
+    unexpected = sorted(set(fields) - PLACE_FIELDS)
+    if unexpected:
+        raise TypeError(f"place_update() got unexpected fields: {', '.join(unexpected)}")
+    municipality = fields.get("municipality", place.municipality)
+    district = fields.get("district", place.district)
+    if district is not None and district.municipality_id != municipality.pk:
+        raise DirectoryError(
+            _("%(district)s is not a district of %(municipality)s.")
+            % {"district": district.name, "municipality": municipality.name}
+        )
+    feature_terms = (
+        _feature_terms(features, applies_to=AppliesTo.PLACE) if features is not None else None
+    )
+    with transaction.atomic():
+        locked = Place.objects.select_for_update().get(pk=place.pk)
+        changed = [name for name, value in fields.items() if getattr(locked, name) != value]
+        for name, value in fields.items():
+            setattr(place, name, value)
+        place.full_clean()
+        if changed:
+            place.save(update_fields=[*changed, "updated_at"])
+        if feature_terms is not None:
+            wanted = {(t.pk, v) for t, v in feature_terms}
+            if set(place.features.values_list("term_id", "value")) != wanted:
+                place.features.all().delete()
+                PlaceFeature.objects.bulk_create(
+                    PlaceFeature(place=place, term=t, value=v) for t, v in feature_terms
+                )
+                changed.append("features")
+        if not changed:
+            return []
+        if {"name", "district"} & set(changed):
+            search_index_update(place.activities.values_list("pk", flat=True))
+        if "district" in changed:
+            _rebuild_activities_at(place)
+        audit_record(
+            actor=actor,
+            action="place.updated",
+            target=place,
+            organisation_id=place.owner_id,
+            changed_fields=changed,
+        )
+    return changed
+
+
+def place_opening_hours_add(
+    *,
+    actor: Actor,
+    place: Place,
+    weekday: int,
+    opens_at: time,
+    closes_at: time,
+    valid_from: date | None = None,
+    valid_to: date | None = None,
+) -> OpeningHours:
+    """Add one weekday's opening interval, optionally for a period (summer hours).
+
+    Raises ``ValidationError`` for a closing time not after opening, or a period out of order.
+    """
+    with transaction.atomic():
+        hours = OpeningHours(
+            place=place,
+            weekday=weekday,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            valid_from=valid_from,
+            valid_to=valid_to,
+        )
+        hours.full_clean()
+        hours.save()
+        audit_record(
+            actor=actor,
+            action="place.opening_hours_added",
+            target=place,
+            organisation_id=place.owner_id,
+            changed_fields=["opening_hours"],
+        )
+    return hours
+
+
+def place_opening_hours_remove(*, actor: Actor, hours: OpeningHours) -> None:
+    place = hours.place
+    with transaction.atomic():
+        hours.delete()
+        audit_record(
+            actor=actor,
+            action="place.opening_hours_removed",
+            target=place,
+            organisation_id=place.owner_id,
+            changed_fields=["opening_hours"],
+        )
+
+
+def place_closure_add(*, actor: Actor, place: Place, day: date, reason: str) -> PlaceClosure:
+    """Close the place on ``day``; every session held there that day is cancelled with the reason.
+
+    Raises ``DirectoryError`` without a reason (the public sees it) and ``ValidationError``
+    for a day that is already closed.
+    """
+    reason = " ".join(reason.split())
+    if not reason:
+        raise DirectoryError(_("Say why the place is closed; the reason is shown to the public."))
+    with transaction.atomic():
+        closure = PlaceClosure(place=place, date=day, reason=reason)
+        closure.full_clean()
+        closure.save()
+        _rebuild_activities_at(place)
+        audit_record(
+            actor=actor,
+            action="place.closure_added",
+            target=place,
+            organisation_id=place.owner_id,
+            changed_fields=["closures"],
+        )
+    return closure
+
+
+def place_closure_remove(*, actor: Actor, closure: PlaceClosure) -> None:
+    """Open the place again on that day; the sessions held there are on again."""
+    place = closure.place
+    with transaction.atomic():
+        closure.delete()
+        _rebuild_activities_at(place)
+        audit_record(
+            actor=actor,
+            action="place.closure_removed",
+            target=place,
+            organisation_id=place.owner_id,
+            changed_fields=["closures"],
+        )
