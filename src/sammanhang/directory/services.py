@@ -30,7 +30,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -136,6 +136,35 @@ def occurrences_rebuild(*, activity: Activity, today: date | None = None) -> int
         Occurrence.objects.filter(activity=activity, date__gte=start).delete()
         Occurrence.objects.bulk_create(rows, batch_size=500)
     return len(rows)
+
+
+def occurrences_extend(*, today: date | None = None) -> int:
+    """Move every live activity's occurrences up to the horizon as the days go by.
+
+    The horizon is ``materialise_until(today)``, so without this a schedule that runs on
+    would run out of materialised sessions a year after its last edit. Run daily by the
+    ``occurrences_extend`` periodic job; it rebuilds (the same function every edit uses, so
+    the result is what an edit today would give) each activity with a schedule or an extra
+    date that can still give sessions. Each activity is locked and rebuilt in its own
+    transaction, so an editor saving at the same time waits a moment rather than racing it.
+    Returns how many activities were rebuilt.
+    """
+    today = today or timezone.localdate()
+    live = Schedule.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+    extra = ScheduleException.objects.filter(kind=ExceptionKind.EXTRA, date__gte=today)
+    activity_ids = sorted(
+        set(live.values_list("activity_id", flat=True))
+        | set(extra.values_list("schedule__activity_id", flat=True))
+    )
+    rebuilt = 0
+    for activity_id in activity_ids:
+        with transaction.atomic():
+            activity = Activity.objects.select_for_update().filter(pk=activity_id).first()
+            if activity is None:
+                continue  # deleted since the list was read
+            occurrences_rebuild(activity=activity, today=today)
+            rebuilt += 1
+    return rebuilt
 
 
 def _rule(schedule: Schedule) -> Rule:
