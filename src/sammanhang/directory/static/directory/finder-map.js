@@ -11,7 +11,16 @@ document.addEventListener("DOMContentLoaded", function () {
     return;
   }
   container.hidden = false;
-  var map = L.map(container, { zoomControl: false, scrollWheelZoom: false });
+  // Respect "reduce motion": no fading or zoom animation then.
+  var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  var map = L.map(container, {
+    zoomControl: false,
+    // The page scrolls past the map without zooming it; the zoom buttons and keys zoom.
+    scrollWheelZoom: false,
+    fadeAnimation: !still,
+    zoomAnimation: !still,
+    markerZoomAnimation: !still,
+  });
   L.control
     .zoom({ zoomInTitle: container.dataset.zoomIn, zoomOutTitle: container.dataset.zoomOut })
     .addTo(map);

@@ -28,6 +28,10 @@ document.addEventListener("DOMContentLoaded", function () {
         if (near) {
           near.value = "";
         }
+        var sort = form.querySelector("select[name=sort]");
+        if (sort && sort.querySelector("option[value=distance]")) {
+          sort.value = "distance";
+        }
         if (form.requestSubmit) {
           form.requestSubmit();
         } else {
