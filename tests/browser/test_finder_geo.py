@@ -101,6 +101,10 @@ def test_map_shows_the_results_with_javascript_and_axe_stays_clean(
     region = page.get_by_role("region", name="Karta över aktiviteterna på den här sidan")
     expect(region).to_be_visible()
     expect(page.locator(".leaflet-marker-icon")).to_have_count(3)
+    marker = page.locator(".leaflet-marker-icon").first
+    expect(marker).to_have_attribute("src", "/static/vendor/leaflet/images/marker-icon.png")
+    page.wait_for_function("() => document.querySelector('.leaflet-marker-icon').complete")
+    assert marker.evaluate("img => img.naturalWidth") > 0  # Leaflet's own picture, served by us
     expect(page.get_by_role("button", name="Råå bibliotek")).to_be_visible()
     expect(page.get_by_text("© Testkartan")).to_be_visible()
     # The list stays complete: the map only repeats it.

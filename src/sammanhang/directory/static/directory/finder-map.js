@@ -11,6 +11,9 @@ document.addEventListener("DOMContentLoaded", function () {
     return;
   }
   container.hidden = false;
+  // Leaflet guesses the marker images' folder from its CSS, which fails once collectstatic
+  // has renamed the images with hashes; the unhashed copies are served too.
+  L.Icon.Default.imagePath = container.dataset.imagePath;
   // Respect "reduce motion": no fading or zoom animation then.
   var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   var map = L.map(container, {
