@@ -3,9 +3,12 @@ year ahead, so a schedule nobody edits never runs out of sessions in the finder.
 
 from __future__ import annotations
 
+import threading
 from datetime import time, timedelta
 
+import pytest
 from django.core.management import call_command
+from django.db import close_old_connections
 from django.db.models import Max
 from django.utils import timezone
 
@@ -77,3 +80,28 @@ def test_runperiodic_runs_the_job(directory, capsys):
     assert last_date(walk) > services.materialise_until(timezone.localdate())
     call_command("runperiodic", "--job", "occurrences_extend")
     assert "occurrences_extend: 4 activities extended" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rebuilds_of_one_activity_at_the_same_time_do_not_collide(directory):
+    walk = directory["activities"]["helgpromenad"]
+    expected = Occurrence.objects.filter(activity=walk).count()
+    barrier = threading.Barrier(3)
+    errors: list[BaseException] = []
+
+    def rebuild():
+        try:
+            barrier.wait()
+            services.occurrences_rebuild(activity=walk)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=rebuild) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Occurrence.objects.filter(activity=walk).count() == expected
