@@ -199,7 +199,7 @@ def activity_list_for_finder(
         order = ["distance_km", "next_start", "title", "pk"]
     elif ranked_by_text:
         # Better matches first; among equally good ones, the one that happens sooner.
-        order = ["-search_tier", "next_start", "title", "pk"]
+        order = ["-search_tier", "-title_hits", "next_start", "title", "pk"]
     else:
         order = ["next_start", "title", "pk"]
     shown = (

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sammanhang.accounts.selectors import organisation_by_slug
-from sammanhang.directory import selectors
+from sammanhang.directory import search, selectors
 from sammanhang.directory.forms import FinderForm
 from sammanhang.directory.models import Activity
 from sammanhang.directory.selectors import FinderCriteria, activity_list_for_finder
@@ -26,11 +26,14 @@ PRINT_LIMIT = 200
 def finder(request: HttpRequest) -> HttpResponse:
     form = FinderForm(request.GET or None)
     page = None
+    corrected = ""
     base_query = request.GET.copy()
     base_query.pop("page", None)
     if not form.is_bound or form.is_valid():
         criteria = form.criteria() if form.is_bound else FinderCriteria()
-        page = Paginator(activity_list_for_finder(criteria), PAGE_SIZE).get_page(
+        query = search.parse_query(criteria.text)
+        corrected = search.corrected_text(criteria.text, query)
+        page = Paginator(activity_list_for_finder(criteria, query=query), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
     tiles_url = settings.SAMMANHANG_MAP_TILES_URL
@@ -42,6 +45,7 @@ def finder(request: HttpRequest) -> HttpResponse:
             "page": page,
             "selected": form.selected_filters(request.GET) if form.is_bound else [],
             "base_query": base_query.urlencode(),
+            "corrected": corrected,
             "map_points": map_points(page) if page is not None and tiles_url else [],
             "map_tiles_url": tiles_url,
             "map_attribution": settings.SAMMANHANG_MAP_ATTRIBUTION,
