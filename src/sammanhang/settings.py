@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import xstatic.pkg.leaflet
 from django.utils.translation import gettext_lazy as _
 
 from sammanhang.config import (
@@ -139,6 +140,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 # A local synonym list for the finder's search, added to the shipped one (same format).
 SEARCH_SYNONYMS_FILE = env_str("SAMMANHANG_SYNONYMS_FILE", "")
+# Third-party browser libraries come from XStatic packages, served as our own static files
+# (never from a CDN): Leaflet for the finder's map.
+STATICFILES_DIRS = [("vendor/leaflet", xstatic.pkg.leaflet.BASE_DIR)]
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 # Uploaded pictures are served by Django unless a web server in front serves MEDIA_ROOT.
@@ -182,6 +186,11 @@ DEFAULT_FROM_EMAIL = env_str("SAMMANHANG_FROM_EMAIL", "sammanhang@localhost")
 SAMMANHANG_OPERATOR_NAME = env_str("SAMMANHANG_OPERATOR_NAME", "Demokommunen")
 SAMMANHANG_CONTACT_EMAIL = env_str("SAMMANHANG_CONTACT_EMAIL", "kontakt@example.se")
 SAMMANHANG_CONTACT_PHONE = env_str("SAMMANHANG_CONTACT_PHONE", "")
+# The finder's map of results: a tile server URL with {z}/{x}/{y} (and optionally {s}), and
+# the attribution its licence requires. Empty URL: no map (the list is complete anyway).
+# Tiles are fetched by visitors' browsers, so the tile server sees their addresses.
+SAMMANHANG_MAP_TILES_URL = env_str("SAMMANHANG_MAP_TILES_URL", "")
+SAMMANHANG_MAP_ATTRIBUTION = env_str("SAMMANHANG_MAP_ATTRIBUTION", "")
 # How long the audit log keeps who did what (days).
 SAMMANHANG_AUDIT_RETENTION_DAYS = env_int("SAMMANHANG_AUDIT_RETENTION_DAYS", 730, minimum=1)
 

@@ -12,13 +12,16 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from sammanhang.directory import selectors
+from sammanhang.directory import geo, selectors
 from sammanhang.directory.models import ActivityLanguage, Taxonomy, Weekday
 from sammanhang.directory.templatetags.directory import language_name
 
 TIME_FORMATS = ["%H:%M", "%H.%M", "%H"]
 WEEKDAYS = Weekday.choices
 EVENING_STARTS = time(16)
+DISTANCE_CHOICES_KM = [1, 2, 5, 10, 20]
+# Finder parameters that together say "near this point"; removing the point removes them all.
+POINT_PARAMETERS = ("near", "lat", "lon", "distance")
 
 
 class TimeInput(forms.TimeInput):
@@ -112,10 +115,34 @@ class FinderForm(forms.Form):
         max_value=120,
         help_text=_("Shows activities open to someone of this age."),
     )
+    near = forms.CharField(
+        label=_("Near"),
+        max_length=200,
+        required=False,
+        help_text=_("The name of a meeting place, a street address or a district."),
+    )
+    # Filled in by the "near me" button (static/directory/near-me.js); hidden because people
+    # do not type coordinates, but kept in the URL so a shared search keeps its point.
+    lat = forms.CharField(required=False, widget=forms.HiddenInput)
+    lon = forms.CharField(required=False, widget=forms.HiddenInput)
+    distance = forms.TypedChoiceField(
+        label=_("Distance"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[
+            ("", _("Within 2 km (unless you choose)")),
+            *[(km, _("Within %(km)s km") % {"km": km}) for km in DISTANCE_CHOICES_KM],
+        ],
+    )
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
-        choices=[("next", _("Next occasion")), ("name", _("Name"))],
+        choices=[
+            ("next", _("Next occasion")),
+            ("name", _("Name")),
+            ("distance", _("Distance")),
+        ],
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -158,7 +185,7 @@ class FinderForm(forms.Form):
                 "ends_before",
             ],
         ),
-        (_("Where"), ["district"]),
+        (_("Where"), ["near", "distance", "district"]),
         (_("For whom and what"), ["target_group", "category", "age", "language"]),
         (_("Cost and accessibility"), ["free", "companion_free", "drop_in", "feature"]),
     ]
@@ -181,7 +208,47 @@ class FinderForm(forms.Form):
         for early, late in [("starts_after", "starts_before"), ("ends_after", "ends_before")]:
             if data.get(early) and data.get(late) and data[late] < data[early]:
                 self.add_error(late, _("This time is earlier than the one before it."))
+        self._clean_point(data)
         return data
+
+    def _clean_point(self, data: dict[str, Any]) -> None:
+        """The point distances are measured from: a typed ``near`` wins over coordinates
+        (the "near me" button empties ``near``; a shared link may carry old coordinates).
+        Coordinates come both or neither, in range. An unknown ``near`` and sorting by
+        distance without any point are errors people can fix."""
+        data["point"] = None
+        data["near_label"] = ""
+        lat, lon = (data.get("lat") or "").strip(), (data.get("lon") or "").strip()
+        if data.get("near"):
+            match = selectors.point_for_near(data["near"])
+            if match is None:
+                self.add_error(
+                    "near",
+                    _(
+                        "We do not know a place called “%(near)s”. Write the name of a "
+                        "meeting place, a street address or a district."
+                    )
+                    % {"near": data["near"]},
+                )
+                return
+            data["point"], data["near_label"] = match.point, match.label
+        elif lat or lon:
+            point = _parse_point(lat, lon)
+            if point is None:
+                self.add_error(
+                    None,
+                    _(
+                        "Your position could not be used. Use the near field to search near "
+                        "a place instead."
+                    ),
+                )
+                return
+            data["point"] = point
+        if data.get("sort") == "distance" and data["point"] is None:
+            self.add_error(
+                "sort",
+                _("To sort by distance, write a place in the near field or use your position."),
+            )
 
     def criteria(self, *, today: date | None = None) -> selectors.FinderCriteria:
         """The search this valid form asks for, with the quick choices expanded."""
@@ -223,14 +290,28 @@ class FinderForm(forms.Form):
             free=bool(data.get("free")),
             companion_free=bool(data.get("companion_free")),
             drop_in=bool(data.get("drop_in")),
-            sort=data.get("sort") or "next",
+            sort=data.get("sort")
+            or ("distance" if data.get("point") and not data.get("q") else "next"),
+            point=data.get("point"),
+            distance_km=data.get("distance") if data.get("point") else None,
         )
 
     def selected_filters(self, query: QueryDict) -> list[tuple[str, str]]:
         """Each chosen filter value as (label, query string without it), for "remove" links."""
         chosen: list[tuple[str, str]] = []
+        if any(query.get(name) for name in ("near", "lat", "lon")):
+            rest = query.copy()
+            for name in (*POINT_PARAMETERS, "page"):
+                rest.pop(name, None)
+            if rest.get("sort") == "distance":
+                rest.pop("sort")
+            near = query.get("near")
+            label = f"{self.fields['near'].label}: {near}" if near else str(_("Near your position"))
+            if query.get("distance"):
+                label += " " + str(_("(within %(km)s km)") % {"km": query.get("distance")})
+            chosen.append((label, rest.urlencode()))
         for name in self.fields:
-            if name in ("sort",):
+            if name in ("sort", *POINT_PARAMETERS):
                 continue
             field = self.fields[name]
             for value in query.getlist(name):
@@ -247,6 +328,17 @@ class FinderForm(forms.Form):
                     label = f"{field.label}: {shown}"
                 chosen.append((label, rest.urlencode()))
         return chosen
+
+
+def _parse_point(lat: str, lon: str) -> geo.Point | None:
+    """A point from the ``lat``/``lon`` parameters, or None unless both are in range."""
+    try:
+        latitude, longitude = float(lat.replace(",", ".")), float(lon.replace(",", "."))
+    except ValueError:
+        return None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return None
+    return geo.Point(latitude, longitude)
 
 
 def _int_or(value: str) -> int | str:

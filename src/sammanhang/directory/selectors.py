@@ -7,6 +7,11 @@ Rules the finder keeps, in the HTML page and the API alike:
   matches when at least one of its occurrences in the date window passes every time filter.
 - Without a date window, the window is from now to ``DEFAULT_WINDOW_DAYS`` ahead.
 - A list page runs a fixed number of queries whatever the page size (asserted in tests).
+- A search near a point (``FinderCriteria.point``) counts only occurrences at places within
+  ``distance_km`` of it: a bounding box in the database first, then the exact haversine
+  distance in SQL (see ``directory.geo``). Online-only sessions have no distance, so they
+  never match such a search. A place name, street address or district typed as ``near``
+  is resolved against our own places (``point_for_near``), never an outside geocoder.
 """
 
 from __future__ import annotations
@@ -14,10 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from sammanhang.directory import search
+from sammanhang.directory import geo, search
 from sammanhang.directory.models import (
     Activity,
     ActivityFeature,
@@ -29,11 +34,13 @@ from sammanhang.directory.models import (
     Place,
     PlaceClosure,
     PlaceFeature,
+    Schedule,
     Term,
 )
 
 DEFAULT_WINDOW_DAYS = 60
 UPCOMING_PER_RESULT = 3
+DEFAULT_DISTANCE_KM = 2
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,8 @@ class FinderCriteria:
     companion_free: bool = False
     drop_in: bool = False
     sort: str = "next"
+    point: geo.Point | None = None
+    distance_km: float | None = None
     now: datetime | None = field(default=None, compare=False)
 
 
@@ -101,6 +110,14 @@ def matching_occurrences(
         occurrences = occurrences.filter(local_end__gte=criteria.ends_after)
     if criteria.ends_before:
         occurrences = occurrences.filter(local_end__lte=criteria.ends_before)
+    if criteria.point is not None:
+        radius = criteria.distance_km or DEFAULT_DISTANCE_KM
+        box = geo.bounding_box(criteria.point, radius)
+        occurrences = (
+            occurrences.filter(**geo.bounding_box_filter(box, prefix="place__"))
+            .annotate(distance_km=geo.distance_expression(criteria.point, prefix="place__"))
+            .filter(distance_km__lte=radius)
+        )
     return occurrences
 
 
@@ -168,8 +185,18 @@ def activity_list_for_finder(
         occurrences.filter(activity=OuterRef("pk")).order_by("starts_at").values("starts_at")[:1]
     )
     activities = activities.distinct().annotate(next_start=Subquery(first_match))
+    if criteria.point is not None:
+        nearest = (
+            occurrences.filter(activity=OuterRef("pk"))
+            .annotate(km=geo.distance_expression(criteria.point, prefix="place__"))
+            .order_by("km")
+            .values("km")[:1]
+        )
+        activities = activities.annotate(distance_km=Subquery(nearest))
     if criteria.sort == "name":
         order = ["title", "pk"]
+    elif criteria.sort == "distance" and criteria.point is not None:
+        order = ["distance_km", "next_start", "title", "pk"]
     elif ranked_by_text:
         # Better matches first; among equally good ones, the one that happens sooner.
         order = ["-search_tier", "-title_hits", "next_start", "title", "pk"]
@@ -188,6 +215,78 @@ def activity_list_for_finder(
             Prefetch("target_groups", queryset=Term.objects.order_by("position")),
             Prefetch("occurrences", queryset=shown[:UPCOMING_PER_RESULT], to_attr="upcoming"),
         )
+    )
+
+
+@dataclass(frozen=True)
+class NearMatch:
+    """What a typed ``near`` resolved to: the point to measure from and what it was."""
+
+    point: geo.Point
+    label: str
+
+
+def point_for_near(text: str) -> NearMatch | None:
+    """The point a typed place name, street address or district name stands for, or None.
+
+    Looked up in our own data only (no outside geocoding): a place with coordinates by its
+    name, then by its street address, then a district by name (measured from the middle of
+    its places), then a place whose street address starts with the text. The database
+    compares case-insensitively; SQLite only folds ASCII letters, so the common spellings
+    (as typed, lower case, capitalised) are all tried for words with å, ä and ö.
+    """
+    text = " ".join(text.split())
+    if not text:
+        return None
+    spellings = {text, text.lower(), text.capitalize(), text.title(), text.upper()}
+    located = Place.objects.filter(latitude__isnull=False, longitude__isnull=False)
+
+    def any_spelling(lookup: str) -> Q:
+        found = Q()
+        for spelling in spellings:
+            found |= Q(**{lookup: spelling})
+        return found
+
+    def place_by(lookup: str) -> NearMatch | None:
+        place = located.filter(any_spelling(lookup)).order_by("name", "pk").first()
+        if place is None or place.latitude is None or place.longitude is None:
+            return None
+        return NearMatch(geo.Point(place.latitude, place.longitude), place.name)
+
+    def district_middle() -> NearMatch | None:
+        district = (
+            District.objects.filter(any_spelling("name__iexact"))
+            .annotate(
+                lat=Avg("place__latitude"),
+                lon=Avg("place__longitude"),
+                located=Count("place__latitude"),
+            )
+            .filter(located__gt=0)
+            .order_by("name", "pk")
+            .first()
+        )
+        if district is None:
+            return None
+        return NearMatch(geo.Point(district.lat, district.lon), district.name)
+
+    # Exact names first; a street name without its number ("Södergatan") last, so that a
+    # district called "Söder" is not taken for the start of "Södergatan 12".
+    return (
+        place_by("name__iexact")
+        or place_by("street_address__iexact")
+        or district_middle()
+        or place_by("street_address__istartswith")
+    )
+
+
+def activity_list_for_print(criteria: FinderCriteria) -> QuerySet[Activity]:
+    """The finder's results with what the printed list adds: schedules and places."""
+    return activity_list_for_finder(criteria).prefetch_related(
+        Prefetch(
+            "schedules",
+            queryset=Schedule.objects.select_related("place").order_by("valid_from", "pk"),
+        ),
+        Prefetch("places", queryset=Place.objects.select_related("district").order_by("name")),
     )
 
 

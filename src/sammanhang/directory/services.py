@@ -3,7 +3,9 @@
 Invariants kept here:
 - ``Occurrence`` rows always match the schedules, exceptions and place closures of their
   activity from ``materialise_from()`` to the horizon: every write that touches any of them
-  calls ``occurrences_rebuild`` in the same transaction.
+  calls ``occurrences_rebuild`` in the same transaction. Rebuilds of one activity are
+  serialised by a row lock on the activity (the daily ``occurrences_extend`` job and an edit
+  may meet), taken in pk order when several activities are rebuilt.
 - Schedules are validated (``byday`` readable, times ordered) before they are stored; the
   database constraints on ``Schedule`` and ``ScheduleException`` catch what slips past.
 - Accessibility features, categories and target groups refer to terms of the right taxonomy
@@ -30,7 +32,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -83,6 +85,15 @@ def occurrences_rebuild(*, activity: Activity, today: date | None = None) -> int
     give occurrences marked ``cancelled`` with the reason as ``note``, so the public sees that
     a session is off rather than silently missing.
     """
+    with transaction.atomic():
+        # One rebuild of an activity at a time (an edit and the daily job, say): each
+        # deletes and re-inserts the same rows, so the second waits for the first and then
+        # reads the schedules as the first left them. Lock order is by activity pk.
+        list(Activity.objects.select_for_update().filter(pk=activity.pk).values_list("pk"))
+        return _occurrences_rebuild_locked(activity=activity, today=today)
+
+
+def _occurrences_rebuild_locked(*, activity: Activity, today: date | None) -> int:
     today = today or timezone.localdate()
     start, end = materialise_from(today), materialise_until(today)
     zone = ZoneInfo(settings.TIME_ZONE)
@@ -132,10 +143,35 @@ def occurrences_rebuild(*, activity: Activity, today: date | None = None) -> int
                     note=reason if reason is not None else note,
                 )
             )
-    with transaction.atomic():
-        Occurrence.objects.filter(activity=activity, date__gte=start).delete()
-        Occurrence.objects.bulk_create(rows, batch_size=500)
+    Occurrence.objects.filter(activity=activity, date__gte=start).delete()
+    Occurrence.objects.bulk_create(rows, batch_size=500)
     return len(rows)
+
+
+def occurrences_extend(*, today: date | None = None) -> int:
+    """Move every live activity's occurrences up to the horizon as the days go by.
+
+    The horizon is ``materialise_until(today)``, so without this a schedule that runs on
+    would run out of materialised sessions a year after its last edit. Run daily by the
+    ``occurrences_extend`` periodic job; it rebuilds (the same function every edit uses, so
+    the result is what an edit today would give) each activity with a schedule or an extra
+    date that can still give sessions. Each activity is rebuilt in its own transaction under
+    the rebuild's row lock, so an editor saving at the same time waits a moment rather than
+    racing it. Returns how many activities were rebuilt.
+    """
+    today = today or timezone.localdate()
+    live = Schedule.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+    extra = ScheduleException.objects.filter(kind=ExceptionKind.EXTRA, date__gte=today)
+    activity_ids = sorted(
+        set(live.values_list("activity_id", flat=True))
+        | set(extra.values_list("schedule__activity_id", flat=True))
+    )
+    rebuilt = 0
+    for activity in Activity.objects.filter(pk__in=activity_ids).order_by("pk").iterator():
+        # Its own transaction each, so the job never holds many activities locked at once.
+        occurrences_rebuild(activity=activity, today=today)
+        rebuilt += 1
+    return rebuilt
 
 
 def _rule(schedule: Schedule) -> Rule:
@@ -534,7 +570,7 @@ def _feature_terms(
 
 
 def _rebuild_activities_at(place: Place) -> None:
-    for activity in Activity.objects.filter(schedules__place=place).distinct():
+    for activity in Activity.objects.filter(schedules__place=place).distinct().order_by("pk"):
         occurrences_rebuild(activity=activity)
 
 

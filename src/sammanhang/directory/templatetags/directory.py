@@ -6,8 +6,10 @@ from django import template
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
-from sammanhang.directory.models import Occurrence
+from sammanhang.directory.models import Frequency, Occurrence, Schedule
+from sammanhang.directory.schedules import ScheduleRuleError, parse_byday
 
 register = template.Library()
 
@@ -34,3 +36,68 @@ def language_name(code: str) -> str:
         return code
     # Swedish writes language names in lower case; Django's catalogue capitalises them.
     return name.lower() if (translation.get_language() or "").startswith("sv") else name
+
+
+WEEKDAYS_PLURAL = (
+    pgettext_lazy("on every", "Mondays"),
+    pgettext_lazy("on every", "Tuesdays"),
+    pgettext_lazy("on every", "Wednesdays"),
+    pgettext_lazy("on every", "Thursdays"),
+    pgettext_lazy("on every", "Fridays"),
+    pgettext_lazy("on every", "Saturdays"),
+    pgettext_lazy("on every", "Sundays"),
+)
+WEEKDAYS_OF_MONTH = (
+    pgettext_lazy("the nth … of the month", "Monday"),
+    pgettext_lazy("the nth … of the month", "Tuesday"),
+    pgettext_lazy("the nth … of the month", "Wednesday"),
+    pgettext_lazy("the nth … of the month", "Thursday"),
+    pgettext_lazy("the nth … of the month", "Friday"),
+    pgettext_lazy("the nth … of the month", "Saturday"),
+    pgettext_lazy("the nth … of the month", "Sunday"),
+)
+NTH = {
+    1: pgettext_lazy("the nth … of the month", "first"),
+    2: pgettext_lazy("the nth … of the month", "second"),
+    3: pgettext_lazy("the nth … of the month", "third"),
+    4: pgettext_lazy("the nth … of the month", "fourth"),
+    5: pgettext_lazy("the nth … of the month", "fifth"),
+    -1: pgettext_lazy("the nth … of the month", "last"),
+}
+
+
+@register.filter
+def schedule_words(schedule: Schedule) -> str:
+    """ "tisdagar och torsdagar 17:00–19:00", "första lördagen i månaden 11:00–13:00"."""
+    span = f"{schedule.opens_at:%H:%M}–{schedule.closes_at:%H:%M}"
+    if schedule.freq == Frequency.ONCE:
+        return f"{date_format(schedule.valid_from, 'l j F Y')}, {span}"
+    try:
+        days = parse_byday(schedule.freq, schedule.byday)
+    except ScheduleRuleError:
+        return span
+    if schedule.freq == Frequency.MONTHLY:
+        parts = [
+            _("the %(nth)s %(weekday)s of the month")
+            % {"nth": NTH.get(day.n or 1, day.n), "weekday": WEEKDAYS_OF_MONTH[day.weekday]}
+            for day in days
+        ]
+        when = _join(parts)
+        if schedule.interval > 1:
+            when = _("%(when)s, every %(n)s months") % {"when": when, "n": schedule.interval}
+    else:
+        when = _join([str(WEEKDAYS_PLURAL[day.weekday]) for day in days])
+        if schedule.interval == 2:
+            when = _("%(days)s every other week") % {"days": when}
+        elif schedule.interval > 2:
+            when = _("%(days)s every %(n)s weeks") % {"days": when, "n": schedule.interval}
+    words = f"{when} {span}"
+    if schedule.valid_to:
+        words += " " + _("(until %(date)s)") % {"date": date_format(schedule.valid_to, "j F Y")}
+    return words
+
+
+def _join(parts: list[str]) -> str:
+    if len(parts) < 2:
+        return "".join(parts)
+    return _("%(some)s and %(last)s") % {"some": ", ".join(parts[:-1]), "last": parts[-1]}
