@@ -139,6 +139,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 # A local synonym list for the finder's search, added to the shipped one (same format).
 SEARCH_SYNONYMS_FILE = env_str("SAMMANHANG_SYNONYMS_FILE", "")
+# Stops the clock at one ISO date-time (sammanhang.core.clock); for demos and tests only.
+SAMMANHANG_FIXED_NOW = env_str("SAMMANHANG_FIXED_NOW", "")
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 # Uploaded pictures are served by Django unless a web server in front serves MEDIA_ROOT.

@@ -8,10 +8,10 @@ from typing import Any, cast
 
 from django import forms
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from sammanhang.core import clock
 from sammanhang.directory import selectors
 from sammanhang.directory.models import ActivityLanguage, Taxonomy, Weekday
 from sammanhang.directory.templatetags.directory import language_name
@@ -186,7 +186,7 @@ class FinderForm(forms.Form):
     def criteria(self, *, today: date | None = None) -> selectors.FinderCriteria:
         """The search this valid form asks for, with the quick choices expanded."""
         data = self.cleaned_data
-        today = today or timezone.localdate()
+        today = today or clock.today()
         date_from, date_to = data.get("date_from"), data.get("date_to")
         when = data.get("when")
         if when == "today":

@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from sammanhang.core import clock
 from sammanhang.directory import search
 from sammanhang.directory.models import (
     Activity,
@@ -80,7 +81,7 @@ def matching_occurrences(
     Cancelled occurrences never make an activity match; ``include_cancelled`` is for showing
     them on a result.
     """
-    now = criteria.now or timezone.now()
+    now = criteria.now or clock.now()
     occurrences = Occurrence.objects.all()
     if not include_cancelled:
         occurrences = occurrences.filter(cancelled=False)
@@ -228,7 +229,7 @@ def occurrences_upcoming(
     *, activity: Activity | None = None, place: Place | None = None, limit: int = 10
 ) -> list[Occurrence]:
     """The next sessions from now, cancelled ones included so people see what is off."""
-    occurrences = Occurrence.objects.filter(ends_at__gt=timezone.now())
+    occurrences = Occurrence.objects.filter(ends_at__gt=clock.now())
     if activity is not None:
         occurrences = occurrences.filter(activity=activity)
     if place is not None:
@@ -258,7 +259,7 @@ def place_public_detail(slug: str) -> Place | None:
 
 def place_is_open(place: Place, *, now: datetime | None = None) -> bool:
     """Whether the place's opening hours say open at ``now`` (closure days say closed)."""
-    moment = timezone.localtime(now or timezone.now())
+    moment = timezone.localtime(now or clock.now())
     today = moment.date()
     if PlaceClosure.objects.filter(place=place, date=today).exists():
         return False
@@ -273,9 +274,7 @@ def place_is_open(place: Place, *, now: datetime | None = None) -> bool:
 
 def place_closures_upcoming(place: Place, *, limit: int = 10) -> list[PlaceClosure]:
     return list(
-        PlaceClosure.objects.filter(place=place, date__gte=timezone.localdate()).order_by("date")[
-            :limit
-        ]
+        PlaceClosure.objects.filter(place=place, date__gte=clock.today()).order_by("date")[:limit]
     )
 
 

@@ -31,10 +31,10 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sammanhang.accounts.models import Organisation
+from sammanhang.core import clock
 from sammanhang.core.images import image_clean
 from sammanhang.core.services import audit_record
 from sammanhang.directory.models import (
@@ -83,7 +83,7 @@ def occurrences_rebuild(*, activity: Activity, today: date | None = None) -> int
     give occurrences marked ``cancelled`` with the reason as ``note``, so the public sees that
     a session is off rather than silently missing.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     start, end = materialise_from(today), materialise_until(today)
     zone = ZoneInfo(settings.TIME_ZONE)
     schedules = list(
