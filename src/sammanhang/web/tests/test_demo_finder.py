@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import pytest
+from django import forms
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
@@ -135,6 +137,28 @@ def _matches_word(word: str) -> Callable[[str], bool]:
     return check
 
 
+def _on_weekday(day: int) -> Callable[[Occurrence], bool]:
+    return lambda session: session.date.isoweekday() == day
+
+
+def _in_district(code: str) -> Callable[[Occurrence], bool]:
+    return lambda session: session.district is not None and session.district.code == code
+
+
+def _has_term(relation: str, code: str) -> Callable[[str], bool]:
+    return lambda slug: getattr(_activity(slug), relation).filter(code=code).exists()
+
+
+def _speaks(code: str) -> Callable[[str], bool]:
+    return lambda slug: ActivityLanguage.objects.filter(activity__slug=slug, code=code).exists()
+
+
+def _offered(field: forms.Field) -> list[str]:
+    """The values a choice field offers, without the empty "any" choice."""
+    choices: Any = getattr(field, "choices", ())
+    return [str(value) for value, _label in choices if value]
+
+
 SUNDAY = TODAY + timedelta(days=7 - TODAY.isoweekday())
 ONE_DAY = date(2026, 12, 5)  # a Saturday
 WINDOW = (date(2026, 12, 21), date(2026, 12, 27))  # Christmas week
@@ -143,10 +167,7 @@ WINDOW = (date(2026, 12, 21), date(2026, 12, 27))  # Christmas week
 # terms, languages) is generated from the form's own choices in ``_choice_cases``.
 CASES: dict[str, dict[str, Callable[[str], bool]]] = {
     "q": {"innebandy": _matches_word("innebandy")},
-    "weekday": {
-        str(day): _some_session(lambda s, day=day: s.date.isoweekday() == day)
-        for day in range(1, 8)
-    },
+    "weekday": {str(day): _some_session(_on_weekday(day)) for day in range(1, 8)},
     "time_of_day": {
         "daytime": _some_session(lambda s: s.local_start < time(16)),
         "evening": _some_session(lambda s: s.local_start >= time(16)),
@@ -176,34 +197,18 @@ CASES: dict[str, dict[str, Callable[[str], bool]]] = {
 
 
 def _choice_cases(field: str) -> dict[str, Callable[[str], bool]]:
-    choices = [str(value) for value, _label in FinderForm().fields[field].choices if value]
+    choices = _offered(FinderForm().fields[field])
     assert choices, field
     if field == "district":
-        return {
-            code: _some_session(
-                lambda s, code=code: s.district is not None and s.district.code == code
-            )
-            for code in choices
-        }
+        return {code: _some_session(_in_district(code)) for code in choices}
     if field == "target_group":
-        return {
-            code: lambda slug, code=code: _activity(slug).target_groups.filter(code=code).exists()
-            for code in choices
-        }
+        return {code: _has_term("target_groups", code) for code in choices}
     if field == "category":
-        return {
-            code: lambda slug, code=code: _activity(slug).categories.filter(code=code).exists()
-            for code in choices
-        }
+        return {code: _has_term("categories", code) for code in choices}
     if field == "feature":
         return {code: _has_feature(code) for code in choices}
     if field == "language":
-        return {
-            code: lambda slug, code=code: ActivityLanguage.objects.filter(
-                activity__slug=slug, code=code
-            ).exists()
-            for code in choices
-        }
+        return {code: _speaks(code) for code in choices}
     raise AssertionError(f"no case for the choice field {field}")
 
 
@@ -215,8 +220,7 @@ def test_every_finder_field_has_a_case():
     assert fields - set(CASES) - set(CHOICE_FIELDS) == set()
     # Static choice fields list every value the form offers.
     for name in ("weekday", "time_of_day", "when"):
-        offered = {str(value) for value, _label in FinderForm.base_fields[name].choices if value}
-        assert offered == set(CASES[name]), name
+        assert set(_offered(FinderForm.base_fields[name])) == set(CASES[name]), name
 
 
 def _failures(finder, field: str, cases: dict[str, Callable[[str], bool]]) -> list[str]:
