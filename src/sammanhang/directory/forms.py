@@ -111,6 +111,11 @@ class FinderForm(forms.Form):
         min_value=0,
         max_value=120,
         help_text=_("Shows activities open to someone of this age."),
+        error_messages={
+            "invalid": _("Enter an age in whole years, such as 34."),
+            "min_value": _("Enter an age between 0 and 120."),
+            "max_value": _("Enter an age between 0 and 120."),
+        },
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),

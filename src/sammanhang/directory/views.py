@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
 from sammanhang.accounts.selectors import organisation_by_slug
@@ -15,7 +16,7 @@ PAGE_SIZE = 20
 
 
 def finder(request: HttpRequest) -> HttpResponse:
-    form = FinderForm(request.GET or None)
+    form = FinderForm(_without_blanks(request.GET) or None)
     page = None
     base_query = request.GET.copy()
     base_query.pop("page", None)
@@ -35,6 +36,19 @@ def finder(request: HttpRequest) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+def _without_blanks(query: QueryDict) -> QueryDict:
+    """The query without empty values of list filters: ``?district=`` means any district."""
+    kept = query.copy()
+    for name, field in FinderForm.base_fields.items():
+        if isinstance(field, forms.MultipleChoiceField) and name in kept:
+            values = [value for value in kept.getlist(name) if value.strip()]
+            if values:
+                kept.setlist(name, values)
+            else:
+                del kept[name]
+    return kept
 
 
 def activity_detail(request: HttpRequest, slug: str) -> HttpResponse:
