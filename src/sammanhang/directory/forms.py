@@ -111,6 +111,9 @@ class FinderForm(forms.Form):
         min_value=0,
         max_value=120,
         help_text=_("Shows activities open to someone of this age."),
+        # A text box with a number keyboard: a number box would drop "tio" instead of showing
+        # it back beside its error message (GOV.UK's advice for whole numbers).
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
         error_messages={
             "invalid": _("Enter an age in whole years, such as 34."),
             "min_value": _("Enter an age between 0 and 120."),
