@@ -19,8 +19,13 @@ index is replaced by the closest indexed words (PostgreSQL: trigram similarity; 
 closest words with the same first letters), and the finder says so.
 
 Ranking is in tiers, the same on both databases: 4 when every word is in the title, 3 when
-every word is in title or topic (B), 2 when in A–C, 1 otherwise. Within a tier the activity
-that happens sooner comes first, so among equally good matches people see what they can go to.
+every word is in title or topic (B), 2 when in A–C, 1 otherwise; within a tier, more of the
+query's words in the title first. Then the activity that happens sooner comes first, so among
+equally good matches people see what they can go to.
+
+A word the index has never seen is first read as a compound of two indexed words
+("kvällsfika" → "kväll" + "fika", both must match), else corrected; either way the finder
+says what it searched for.
 """
 
 from __future__ import annotations
@@ -31,12 +36,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import snowballstemmer
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Length
 
 from sammanhang.directory.models import Activity, ActivitySearch, SearchWord
 
@@ -203,23 +210,67 @@ class ParsedQuery:
 
 
 def parse_query(text: str) -> ParsedQuery:
-    """Split the query into words, add synonyms, and correct words the index has never seen.
+    """Split the query into words, add synonyms, and read words the index has never seen.
 
-    Costs a few small queries per word (at most ``MAX_WORDS`` words) on the word list.
+    An unseen word is first split as a compound into parts the index knows ("kvällsfika" →
+    "kväll" and "fika", both must match), else replaced by the closest indexed words. Costs a
+    few small queries per word (at most ``MAX_WORDS`` words) on the word list.
     """
-    alternatives = []
+    alternatives: list[tuple[str, ...]] = []
     corrections: dict[str, tuple[str, ...]] = {}
     for word in list(dict.fromkeys(words(text)))[:MAX_WORDS]:
         same = [word, *synonyms(word)]
         compounds = _compounds_ending_with(word)
         options = [*same, *compounds]
         if not compounds and not any(_known(o) for o in same):
+            parts = _split_compound(word)
+            if parts:
+                corrections[word] = (" ".join(parts),)
+                alternatives.extend(_options(part) for part in parts)
+                continue
             close = _closest(word)
             if close:
                 corrections[word] = close
                 options = [*close]
         alternatives.append(tuple(dict.fromkeys(options)))
     return ParsedQuery(tuple(alternatives), corrections)
+
+
+def _options(word: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys([word, *synonyms(word), *_compounds_ending_with(word)]))
+
+
+def _findable(word: str) -> bool:
+    return _known(word) or bool(_compounds_ending_with(word, limit=1))
+
+
+def _split_compound(word: str) -> tuple[str, str] | None:
+    """The word as two indexed parts, the first optionally with a linking "s" ("fotbolls-");
+    the first part may itself be found as a compound tail ("fotboll" in "kvällsfotboll").
+
+    Only for words of at least eight letters, whose parts have at least three: shorter splits
+    find accidental words ("kör" + "kort").
+    """
+    if len(word) < 8:
+        return None
+    for cut in range(3, len(word) - 2):
+        head, tail = word[:cut], word[cut:]
+        # The tail must be a word of its own: as a compound tail, "sträning" (arbet-s-träning)
+        # would be found too and cut "fotbollsträning" in the wrong place.
+        if len(tail) < 3 or not _known(tail):
+            continue
+        for first in (head[:-1], head) if head.endswith("s") and len(head) > 3 else (head,):
+            if _findable(first):
+                return first, tail
+    return None
+
+
+def corrected_text(text: str, query: ParsedQuery) -> str:
+    """The query as searched when words were corrected ("mattlagning" → "matlagning"), so
+    the finder can say what it looked for instead; empty when nothing was corrected."""
+    if not query.corrections:
+        return ""
+    return " ".join(query.corrections.get(word, (word,))[0] for word in words(text))
 
 
 def _compounds_ending_with(word: str, limit: int = 30) -> list[str]:
@@ -240,9 +291,20 @@ def _compounds_ending_with(word: str, limit: int = 30) -> list[str]:
     return list(found)
 
 
-def _known(word: str) -> bool:
-    """Whether some indexed word starts with this word's stem (so prefix search can match)."""
-    return SearchWord.objects.filter(word__startswith=stem(word)).exists()
+def _known(word: str, sample: int = 50) -> bool:
+    """Whether the search would match some indexed word: one whose stem starts with this
+    word's stem (long stems match as prefixes) or equals it (short stems)."""
+    word_stem = stem(word)
+    # Snowball only strips endings, so a word whose stem starts with ``word_stem`` starts
+    # with it too; shortest first, as inflections are longer than the base form.
+    candidates = SearchWord.objects.filter(word__startswith=word_stem).order_by(Length("word"))
+    for candidate in candidates.values_list("word", flat=True)[:sample]:
+        candidate_stem = stem(candidate)
+        if candidate_stem == word_stem or (
+            _prefix(word_stem) and candidate_stem.startswith(word_stem)
+        ):
+            return True
+    return False
 
 
 def _closest(word: str, limit: int = 3) -> tuple[str, ...]:
@@ -334,12 +396,18 @@ def _matching_ids_sql(
 
 
 def filter_and_rank(activities: QuerySet[Activity], query: ParsedQuery) -> QuerySet[Activity]:
-    """Keep the activities that match ``query`` and annotate ``search_tier`` (4 best … 1).
+    """Keep the activities that match ``query`` and annotate ``search_tier`` (4 best … 1) and
+    ``title_hits`` (how many of the query's words the title has).
 
+    ``title_hits`` orders within a tier when there are several words: for "fika autism" the
+    meeting called "… adhd eller autism" comes before one that only mentions both somewhere.
     A query without words (only punctuation) filters nothing.
     """
     if not query:
-        return activities.annotate(search_tier=Value(1, output_field=IntegerField()))
+        return activities.annotate(
+            search_tier=Value(1, output_field=IntegerField()),
+            title_hits=Value(0, output_field=IntegerField()),
+        )
     sql, params = _matching_ids_sql(query, None)
     # RawSQL: constant SQL text, everything typed travels as bound parameters.
     activities = activities.filter(pk__in=RawSQL(sql, params))  # noqa: S611
@@ -348,6 +416,17 @@ def filter_and_rank(activities: QuerySet[Activity], query: ParsedQuery) -> Query
         tier_sql, tier_params = _matching_ids_sql(query, tier)
         matched = RawSQL(tier_sql, tier_params)  # noqa: S611
         whens.append(When(Q(pk__in=matched), then=Value(tier[0])))
+    title_hits: Any = Value(0, output_field=IntegerField())
+    if len(query.alternatives) > 1:
+        for options in query.alternatives:
+            word_sql, word_params = _matching_ids_sql(ParsedQuery((options,)), TIERS[0])
+            in_title = RawSQL(word_sql, word_params)  # noqa: S611
+            title_hits = title_hits + Case(
+                When(Q(pk__in=in_title), then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
     return activities.annotate(
-        search_tier=Case(*whens, default=Value(1), output_field=IntegerField())
+        search_tier=Case(*whens, default=Value(1), output_field=IntegerField()),
+        title_hits=title_hits,
     )

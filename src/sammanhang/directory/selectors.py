@@ -173,7 +173,7 @@ def activity_list_for_finder(
         order = ["title", "pk"]
     elif ranked_by_text:
         # Better matches first; among equally good ones, the one that happens sooner.
-        order = ["-search_tier", "next_start", "title", "pk"]
+        order = ["-search_tier", "-title_hits", "next_start", "title", "pk"]
     else:
         order = ["next_start", "title", "pk"]
     shown = (

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
 from sammanhang.accounts.selectors import organisation_by_slug
-from sammanhang.directory import selectors
+from sammanhang.directory import search, selectors
 from sammanhang.directory.forms import FinderForm
 from sammanhang.directory.selectors import FinderCriteria, activity_list_for_finder
 
@@ -18,11 +18,14 @@ PAGE_SIZE = 20
 def finder(request: HttpRequest) -> HttpResponse:
     form = FinderForm(_without_blanks(request.GET) or None)
     page = None
+    corrected = ""
     base_query = request.GET.copy()
     base_query.pop("page", None)
     if not form.is_bound or form.is_valid():
         criteria = form.criteria() if form.is_bound else FinderCriteria()
-        page = Paginator(activity_list_for_finder(criteria), PAGE_SIZE).get_page(
+        query = search.parse_query(criteria.text)
+        corrected = search.corrected_text(criteria.text, query)
+        page = Paginator(activity_list_for_finder(criteria, query=query), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
     return render(
@@ -33,6 +36,7 @@ def finder(request: HttpRequest) -> HttpResponse:
             "page": page,
             "selected": form.selected_filters(request.GET) if form.is_bound else [],
             "base_query": base_query.urlencode(),
+            "corrected": corrected,
         },
         status=400 if form.errors else 200,
     )

@@ -104,6 +104,15 @@ def test_misspelt_word_is_corrected_towards_indexed_words(library):
     assert found("matlagnig") == ["matlag"]
 
 
+def test_finder_says_which_corrected_words_it_searched_for(library, client):
+    page = client.get("/aktiviteter/", {"q": "mattlagningsgrupp"}).content.decode()
+    assert "Visar resultat för ”<strong>matlagningsgrupp</strong>”" in page
+    assert "/aktiviteter/matlag/" in page
+    # Words the index knows are searched as typed, and nothing is said about them.
+    page = client.get("/aktiviteter/", {"q": "matlagningsgrupp"}).content.decode()
+    assert "Visar resultat för" not in page
+
+
 def test_query_syntax_is_only_text(library):
     for text in ['"', "fotboll*", "a & b | !c", "fotboll) OR (x", "NEAR(a b)", "title:fika", "'"]:
         found(text)  # no database error whatever is typed
