@@ -143,6 +143,9 @@ SEARCH_SYNONYMS_FILE = env_str("SAMMANHANG_SYNONYMS_FILE", "")
 # Third-party browser libraries come from XStatic packages, served as our own static files
 # (never from a CDN): Leaflet for the finder's map.
 STATICFILES_DIRS = [("vendor/leaflet", xstatic.pkg.leaflet.BASE_DIR)]
+
+# Stops the clock at one ISO date-time (sammanhang.core.clock); for demos and tests only.
+SAMMANHANG_FIXED_NOW = env_str("SAMMANHANG_FIXED_NOW", "")
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 # Uploaded pictures are served by Django unless a web server in front serves MEDIA_ROOT.

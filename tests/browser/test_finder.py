@@ -80,7 +80,7 @@ def test_errors_take_focus_and_keep_what_was_typed(
     expect(page.locator("#id_date_to_error")).to_contain_text("Slutdatumet är före startdatumet.")
 
 
-def test_keyboard_only_search(
+def test_keyboard_only_search_opens_a_result(
     page: Page, live_server: Any, finder_data: None, artifacts_dir: Path
 ) -> None:
     page.goto(f"{live_server.url}/")
@@ -101,6 +101,14 @@ def test_keyboard_only_search(
     expect(page.locator(".result__title")).to_have_text(["Kvällsfika Söder"])
     expect(page.locator("#id_q")).to_have_value("Söder")
     page.screenshot(path=str(artifacts_dir / "finder-results.png"), full_page=True)
+    # On to the result, still with Tab and Enter only.
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('.result__title') !== null"):
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/aktiviteter/kvallsfika-soder/")
+    expect(page.locator("h1")).to_have_text("Kvällsfika Söder")
 
 
 def test_finder_works_without_javascript(

@@ -46,4 +46,4 @@ def audit_events_for_organisation(
 
 
 def organisation_by_slug(slug: str) -> Organisation | None:
-    return Organisation.objects.filter(slug=slug).first()
+    return Organisation.objects.select_related("parent").filter(slug=slug).first()

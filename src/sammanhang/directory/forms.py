@@ -8,10 +8,10 @@ from typing import Any, cast
 
 from django import forms
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from sammanhang.core import clock
 from sammanhang.directory import geo, selectors
 from sammanhang.directory.models import ActivityLanguage, Taxonomy, Weekday
 from sammanhang.directory.templatetags.directory import language_name
@@ -22,6 +22,9 @@ EVENING_STARTS = time(16)
 DISTANCE_CHOICES_KM = [1, 2, 5, 10, 20]
 # Finder parameters that together say "near this point"; removing the point removes them all.
 POINT_PARAMETERS = ("near", "lat", "lon", "distance")
+POSITION_UNUSABLE = _(
+    "Your position could not be used. Use the near field to search near a place instead."
+)
 
 
 class TimeInput(forms.TimeInput):
@@ -114,6 +117,14 @@ class FinderForm(forms.Form):
         min_value=0,
         max_value=120,
         help_text=_("Shows activities open to someone of this age."),
+        # A text box with a number keyboard: a number box would drop "tio" instead of showing
+        # it back beside its error message (GOV.UK's advice for whole numbers).
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": _("Enter an age in whole years, such as 34."),
+            "min_value": _("Enter an age between 0 and 120."),
+            "max_value": _("Enter an age between 0 and 120."),
+        },
     )
     near = forms.CharField(
         label=_("Near"),
@@ -211,6 +222,15 @@ class FinderForm(forms.Form):
         self._clean_point(data)
         return data
 
+    def full_clean(self) -> None:
+        super().full_clean()
+        # A hidden field's own error (a null byte in lat, say) would show nowhere on the page;
+        # it is the position that could not be used, so say that at the top.
+        if self.is_bound and any(name in self.errors for name in ("lat", "lon")):
+            for name in ("lat", "lon"):
+                self.errors.pop(name, None)
+            self.add_error(None, POSITION_UNUSABLE)
+
     def _clean_point(self, data: dict[str, Any]) -> None:
         """The point distances are measured from: a typed ``near`` wins over coordinates
         (the "near me" button empties ``near``; a shared link may carry old coordinates).
@@ -235,13 +255,7 @@ class FinderForm(forms.Form):
         elif lat or lon:
             point = _parse_point(lat, lon)
             if point is None:
-                self.add_error(
-                    None,
-                    _(
-                        "Your position could not be used. Use the near field to search near "
-                        "a place instead."
-                    ),
-                )
+                self.add_error(None, POSITION_UNUSABLE)
                 return
             data["point"] = point
         if data.get("sort") == "distance" and data["point"] is None:
@@ -253,7 +267,7 @@ class FinderForm(forms.Form):
     def criteria(self, *, today: date | None = None) -> selectors.FinderCriteria:
         """The search this valid form asks for, with the quick choices expanded."""
         data = self.cleaned_data
-        today = today or timezone.localdate()
+        today = today or clock.today()
         date_from, date_to = data.get("date_from"), data.get("date_to")
         when = data.get("when")
         if when == "today":

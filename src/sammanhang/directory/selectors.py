@@ -22,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from sammanhang.core import clock
 from sammanhang.directory import geo, search
 from sammanhang.directory.models import (
     Activity,
@@ -89,7 +90,7 @@ def matching_occurrences(
     Cancelled occurrences never make an activity match; ``include_cancelled`` is for showing
     them on a result.
     """
-    now = criteria.now or timezone.now()
+    now = criteria.now or clock.now()
     occurrences = Occurrence.objects.all()
     if not include_cancelled:
         occurrences = occurrences.filter(cancelled=False)
@@ -327,7 +328,7 @@ def occurrences_upcoming(
     *, activity: Activity | None = None, place: Place | None = None, limit: int = 10
 ) -> list[Occurrence]:
     """The next sessions from now, cancelled ones included so people see what is off."""
-    occurrences = Occurrence.objects.filter(ends_at__gt=timezone.now())
+    occurrences = Occurrence.objects.filter(ends_at__gt=clock.now())
     if activity is not None:
         occurrences = occurrences.filter(activity=activity)
     if place is not None:
@@ -357,7 +358,7 @@ def place_public_detail(slug: str) -> Place | None:
 
 def place_is_open(place: Place, *, now: datetime | None = None) -> bool:
     """Whether the place's opening hours say open at ``now`` (closure days say closed)."""
-    moment = timezone.localtime(now or timezone.now())
+    moment = timezone.localtime(now or clock.now())
     today = moment.date()
     if PlaceClosure.objects.filter(place=place, date=today).exists():
         return False
@@ -372,9 +373,7 @@ def place_is_open(place: Place, *, now: datetime | None = None) -> bool:
 
 def place_closures_upcoming(place: Place, *, limit: int = 10) -> list[PlaceClosure]:
     return list(
-        PlaceClosure.objects.filter(place=place, date__gte=timezone.localdate()).order_by("date")[
-            :limit
-        ]
+        PlaceClosure.objects.filter(place=place, date__gte=clock.today()).order_by("date")[:limit]
     )
 
 

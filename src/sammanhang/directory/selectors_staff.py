@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db.models import BooleanField, Case, Min, Prefetch, Q, QuerySet, Value, When
-from django.utils import timezone
 
 from sammanhang.accounts.models import Organisation
+from sammanhang.core import clock
 from sammanhang.directory.models import (
     Activity,
     ActivityFeature,
@@ -28,7 +28,7 @@ STALE_AFTER = timedelta(days=183)
 
 
 def stale_before(now: datetime | None = None) -> datetime:
-    return (now or timezone.now()) - STALE_AFTER
+    return (now or clock.now()) - STALE_AFTER
 
 
 def activities_for_organisation(
@@ -40,7 +40,7 @@ def activities_for_organisation(
     activities = Activity.objects.filter(organisation=organisation).annotate(
         next_start=Min(
             "occurrences__starts_at",
-            filter=Q(occurrences__starts_at__gte=timezone.now(), occurrences__cancelled=False),
+            filter=Q(occurrences__starts_at__gte=clock.now(), occurrences__cancelled=False),
         ),
         is_stale=Case(
             When(updated_at__lt=cutoff, then=Value(True)),
@@ -84,7 +84,7 @@ def activity_for_staff(activity: Activity) -> Activity:
 def occurrences_for_staff(activity: Activity, *, limit: int = 30) -> list[Occurrence]:
     """The next sessions (cancelled ones too), for cancelling one or seeing what is planned."""
     return list(
-        Occurrence.objects.filter(activity=activity, ends_at__gt=timezone.now())
+        Occurrence.objects.filter(activity=activity, ends_at__gt=clock.now())
         .select_related("place")
         .order_by("starts_at")[:limit]
     )

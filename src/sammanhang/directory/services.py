@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sammanhang.accounts.models import Organisation
+from sammanhang.core import clock
 from sammanhang.core.images import image_clean
 from sammanhang.core.services import audit_record
 from sammanhang.directory.models import (
@@ -94,7 +95,7 @@ def occurrences_rebuild(*, activity: Activity, today: date | None = None) -> int
 
 
 def _occurrences_rebuild_locked(*, activity: Activity, today: date | None) -> int:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     start, end = materialise_from(today), materialise_until(today)
     zone = ZoneInfo(settings.TIME_ZONE)
     schedules = list(
@@ -159,7 +160,7 @@ def occurrences_extend(*, today: date | None = None) -> int:
     the rebuild's row lock, so an editor saving at the same time waits a moment rather than
     racing it. Returns how many activities were rebuilt.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     live = Schedule.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
     extra = ScheduleException.objects.filter(kind=ExceptionKind.EXTRA, date__gte=today)
     activity_ids = sorted(

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
 from sammanhang.accounts.selectors import organisation_by_slug
+from sammanhang.core import clock
 from sammanhang.directory import search, selectors
 from sammanhang.directory.forms import FinderForm
 from sammanhang.directory.models import Activity
@@ -24,7 +26,7 @@ PRINT_LIMIT = 200
 
 
 def finder(request: HttpRequest) -> HttpResponse:
-    form = FinderForm(request.GET or None)
+    form = FinderForm(_without_blanks(request.GET) or None)
     page = None
     corrected = ""
     base_query = request.GET.copy()
@@ -56,7 +58,7 @@ def finder(request: HttpRequest) -> HttpResponse:
 
 def finder_print(request: HttpRequest) -> HttpResponse:
     """Every result of a finder search on one plain page, to print and hand over."""
-    form = FinderForm(request.GET or None)
+    form = FinderForm(_without_blanks(request.GET) or None)
     activities: list[Activity] = []
     total = 0
     base_query = request.GET.copy()
@@ -82,7 +84,7 @@ def finder_print(request: HttpRequest) -> HttpResponse:
             "cut": total > len(activities),
             "selected": form.selected_filters(request.GET) if form.is_bound else [],
             "search_url": search_url,
-            "printed_at": timezone.localtime(),
+            "printed_at": timezone.localtime(clock.now()),
         },
         status=400 if form.errors else 200,
     )
@@ -110,6 +112,19 @@ def map_points(activities: Iterable[Any]) -> list[dict[str, Any]]:
             if item not in point["items"]:
                 point["items"].append(item)
     return list(points.values())
+
+
+def _without_blanks(query: QueryDict) -> QueryDict:
+    """The query without empty values of list filters: ``?district=`` means any district."""
+    kept = query.copy()
+    for name, field in FinderForm.base_fields.items():
+        if isinstance(field, forms.MultipleChoiceField) and name in kept:
+            values = [value for value in kept.getlist(name) if value.strip()]
+            if values:
+                kept.setlist(name, values)
+            else:
+                del kept[name]
+    return kept
 
 
 def activity_detail(request: HttpRequest, slug: str) -> HttpResponse:

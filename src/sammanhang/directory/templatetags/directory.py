@@ -3,11 +3,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import template
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from sammanhang.core import clock
 from sammanhang.directory.models import Frequency, Occurrence, Schedule
 from sammanhang.directory.schedules import ScheduleRuleError, parse_byday
 
@@ -17,7 +18,7 @@ register = template.Library()
 @register.filter
 def occurrence_when(occurrence: Occurrence) -> str:
     """ "i morgon, tisdag 24 november, 17:00–19:00": the day in plain words when it is near."""
-    today = timezone.localdate()
+    today = clock.today()
     day = date_format(occurrence.date, "l j F")
     if occurrence.date == today:
         day = _("today, %(day)s") % {"day": day}

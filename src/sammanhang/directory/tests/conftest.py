@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 import pytest
-from django.utils import timezone
 
+from sammanhang.core import clock
 from sammanhang.directory import search, services
 from sammanhang.directory.models import (
     Activity,
@@ -30,7 +30,7 @@ def make_activity(organisation, slug, *, place, byday="TU", opens=17, closes=19,
     languages = fields.pop("languages", ["sv"])
     features = fields.pop("features", [])
     freq = fields.pop("freq", "WEEKLY")
-    valid_from = fields.pop("valid_from", timezone.localdate() - timedelta(days=14))
+    valid_from = fields.pop("valid_from", clock.today() - timedelta(days=14))
     activity = Activity.objects.create(
         slug=slug,
         organisation=organisation,

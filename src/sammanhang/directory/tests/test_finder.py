@@ -147,7 +147,7 @@ def test_results_show_next_times_place_and_badges(client, directory):
             "Slutdatumet är före startdatumet.",
         ),
         ("?date_from=igår", "Skriv ett datum som 2026-12-24."),
-        ("?age=-3", "Kontrollera att detta värde är större än eller lika med 0."),
+        ("?age=-3", "Skriv en ålder mellan 0 och 120."),
     ],
 )
 def test_bad_input_gets_a_clear_swedish_message_and_keeps_the_form(

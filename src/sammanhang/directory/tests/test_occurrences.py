@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import UTC, date, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from sammanhang.directory.models import (
 from sammanhang.directory.schedules import ScheduleRuleError
 
 TODAY = date(2026, 11, 23)
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 @pytest.fixture
@@ -189,3 +191,76 @@ def test_taxonomies_are_loaded_with_stable_codes(db):
     assert skates.parent is not None
     assert skates.parent.code == "vinter"
     assert skates.co2_kg_per_loan == 4
+
+
+def test_occurrences_across_the_october_change_keep_local_time(activity, place):
+    # Sunday 31 October 2027, the last Sunday of October: clocks go back from 03:00 to 02:00.
+    _add(activity, place, byday="SA,SU")
+    before = Occurrence.objects.get(activity=activity, date=date(2027, 10, 30))
+    after = Occurrence.objects.get(activity=activity, date=date(2027, 10, 31))
+    assert before.local_start == after.local_start == time(17)
+    assert (after.starts_at - before.starts_at) == timedelta(hours=25)
+    assert before.starts_at.astimezone(UTC).hour == 15
+    assert after.starts_at.astimezone(UTC).hour == 16
+
+
+@pytest.mark.parametrize(
+    ("first", "change", "offset_before", "offset_after"),
+    [
+        (date(2027, 3, 22), date(2027, 3, 28), 1, 2),  # last Sunday of March: CET → CEST
+        (date(2027, 10, 25), date(2027, 10, 31), 2, 1),  # last Sunday of October: CEST → CET
+    ],
+)
+def test_a_daily_group_in_a_daylight_saving_week_meets_at_the_same_local_time(
+    activity, place, first, change, offset_before, offset_after
+):
+    _add(activity, place, byday="MO,TU,WE,TH,FR,SA,SU", opens_at=time(9), closes_at=time(11))
+    week = Occurrence.objects.filter(activity=activity, date__gte=first, date__lte=change).order_by(
+        "date"
+    )
+    assert [o.date for o in week] == [first + timedelta(days=n) for n in range(7)]
+    for occurrence in week:
+        local = occurrence.starts_at.astimezone(STOCKHOLM)
+        assert (local.date(), local.time()) == (occurrence.date, time(9))
+        assert occurrence.ends_at - occurrence.starts_at == timedelta(hours=2)
+        offset = offset_after if occurrence.date == change else offset_before
+        assert occurrence.starts_at.astimezone(UTC).hour == 9 - offset, occurrence.date
+
+
+def test_a_fortnightly_group_keeps_its_rhythm_over_the_new_year(activity, place):
+    _add(activity, place, byday="TH", interval=2, valid_from=date(2026, 11, 26))
+    dates = _dates(activity, date__gte=date(2026, 12, 1), date__lt=date(2027, 2, 1))
+    assert dates == [
+        date(2026, 12, 10),
+        date(2026, 12, 24),
+        date(2027, 1, 7),
+        date(2027, 1, 21),
+    ]
+
+
+def test_a_monthly_group_with_a_cancelled_and_an_extra_date(activity, place):
+    schedule = _add(
+        activity, place, freq="MONTHLY", byday="-1FR", opens_at=time(18), closes_at=time(21)
+    )
+    services.schedule_exception_add(
+        actor=None, schedule=schedule, kind="cancelled", day=date(2026, 12, 25), reason="Juldagen"
+    )
+    services.schedule_exception_add(
+        actor=None,
+        schedule=schedule,
+        kind="extra",
+        day=date(2026, 12, 18),
+        reason="Flyttad från juldagen",
+    )
+    services.occurrences_rebuild(activity=activity, today=TODAY)
+    sessions = list(
+        Occurrence.objects.filter(
+            activity=activity, date__gte=TODAY, date__lt=date(2027, 2, 1)
+        ).values_list("date", "local_start", "cancelled", "note")
+    )
+    assert sessions == [
+        (date(2026, 11, 27), time(18), False, ""),
+        (date(2026, 12, 18), time(18), False, "Flyttad från juldagen"),
+        (date(2026, 12, 25), time(18), True, "Juldagen"),
+        (date(2027, 1, 29), time(18), False, ""),
+    ]
