@@ -24,6 +24,15 @@ def open_data_cors(get_response: Callable[[HttpRequest], HttpResponse]) -> Calla
             response["Access-Control-Allow-Methods"] = ", ".join(READ_METHODS)
             response["Access-Control-Allow-Headers"] = "Accept, Accept-Language, Content-Type"
             response["Access-Control-Max-Age"] = "86400"
+        elif request.method == "HEAD":
+            # The routes are declared for GET; HEAD is the same answer without its body.
+            request.method = "GET"
+            response = get_response(request)
+            request.method = "HEAD"
+            if not response.streaming:
+                length = len(response.content)
+                response.content = b""
+                response["Content-Length"] = str(length)
         else:
             response = get_response(request)
         if request.method in READ_METHODS:

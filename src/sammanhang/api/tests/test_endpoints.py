@@ -429,3 +429,23 @@ def test_writes_are_not_allowed(client, directory):
     response = client.post("/api/v1/activities", {"title": "x"})
     assert response.status_code == 405
     assert "Access-Control-Allow-Origin" not in response
+
+
+def test_head_is_answered_like_get(client, directory):
+    response = client.head("/api/v1/activities")
+    assert response.status_code == 200
+    assert response.content == b""
+    assert int(response["Content-Length"]) > 100
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_api_doc_names_every_endpoint_and_finder_parameter(client, db):
+    from pathlib import Path
+
+    from sammanhang.directory.forms import FinderForm
+
+    doc = (Path(__file__).resolve().parents[4] / "docs" / "api.md").read_text(encoding="utf-8")
+    for path in get(client, "/api/v1/openapi.json")["paths"]:
+        assert path.replace("{ref}", "{uuid-or-slug}") in doc, path
+    for name in FinderForm.base_fields:
+        assert f"`{name}`" in doc, name
