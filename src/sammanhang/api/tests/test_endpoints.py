@@ -449,3 +449,31 @@ def test_api_doc_names_every_endpoint_and_finder_parameter(client, db):
         assert path.replace("{ref}", "{uuid-or-slug}") in doc, path
     for name in FinderForm.base_fields:
         assert f"`{name}`" in doc, name
+
+
+@pytest.mark.parametrize("kind", ["places", "organisations"])
+def test_place_and_organisation_lists_run_a_bounded_number_of_queries(
+    client, directory, make_organisation, kind
+):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            body = get(client, f"/api/v1/{kind}?per_page=50")
+        return len(captured), body["count"]
+
+    small, before = queries()
+    soder = directory["places"]["soder"]
+    for n in range(4):
+        organisation = make_organisation(f"Förening {n}")
+        place = type(soder).objects.create(
+            slug=f"plats-{n}",
+            name=f"Plats {n}",
+            owner=organisation,
+            municipality=soder.municipality,
+            district=soder.district,
+        )
+        PlaceFeature.objects.create(
+            place=place, term=term("sammanhang-tillganglighet", "lugn-miljo"), value="yes"
+        )
+    large, after = queries()
+    assert after == before + 4
+    assert large == small
