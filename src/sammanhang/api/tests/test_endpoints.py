@@ -477,3 +477,32 @@ def test_place_and_organisation_lists_run_a_bounded_number_of_queries(
     large, after = queries()
     assert after == before + 4
     assert large == small
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/places?q=a%00b",
+        "/api/v1/places?district=%00",
+        "/api/v1/places?feature=%C3%B6&municipality=",
+        "/api/v1/places?per_page=0",
+        "/api/v1/organisations?kind=%00",
+        "/api/v1/organisations?q=" + "x" * 500,
+        "/api/v1/organisations?page=-1",
+        "/api/v1/filters?district=soder",
+        "/api/v1/activities/kvallsfika?lang=%00",
+        "/api/v1/places/%E2%9C%93",
+        "/api/v1/organisations/..%2F..%2Fetc",
+    ],
+)
+def test_odd_place_and_organisation_values_never_give_a_server_error(client, directory, url):
+    response = client.get(url)
+    assert response.status_code in (200, 400, 404), response.content[:500]
+    assert response.json()["detail"] in (BAD_INPUT, NOT_FOUND)
+
+
+@pytest.mark.parametrize("header", ["*", "en;q=abc", "xx-YY", "", "sv;q=0.1, en;q=0.9", "," * 50])
+def test_odd_accept_language_headers_are_harmless(client, directory, header):
+    response = client.get("/api/v1/filters", HTTP_ACCEPT_LANGUAGE=header)
+    assert response.status_code == 200
+    assert response["Content-Language"] == ("en" if "en;q=0.9" in header else "sv")
