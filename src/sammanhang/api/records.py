@@ -185,8 +185,14 @@ def activity(
         "places": [place_brief(request, p) for p in value.places.all()],
         "online": value.online,
         "schedule": [schedule_in_words(s) for s in schedules],
+        # Set by the finder when the search has a point (near, lat/lon); else absent.
+        "distance_km": _km(getattr(value, "distance_km", None)),
         "next_occurrences": [occurrence(o) for o in occurrences],
     }
+
+
+def _km(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 2)
 
 
 def opening_hours(hours: OpeningHours) -> dict[str, Any]:

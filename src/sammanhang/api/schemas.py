@@ -87,6 +87,7 @@ class ActivityOut(Schema):
     places: list[PlaceBrief]
     online: bool
     schedule: list[str]
+    distance_km: float | None
     next_occurrences: list[OccurrenceOut]
 
 

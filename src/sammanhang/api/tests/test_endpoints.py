@@ -506,3 +506,11 @@ def test_odd_accept_language_headers_are_harmless(client, directory, header):
     response = client.get("/api/v1/filters", HTTP_ACCEPT_LANGUAGE=header)
     assert response.status_code == 200
     assert response["Content-Language"] == ("en" if "en;q=0.9" in header else "sv")
+
+
+def test_distance_from_the_finder_is_in_the_record(rf, directory):
+    activity = directory["activities"]["kvallsfika"]
+    request = rf.get("/api/v1/activities")
+    assert records.activity(request, activity, occurrences=[])["distance_km"] is None
+    activity.distance_km = 1.23456
+    assert records.activity(request, activity, occurrences=[])["distance_km"] == 1.23
