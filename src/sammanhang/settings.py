@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "sammanhang.core",
     "sammanhang.accounts",
     "sammanhang.directory",
+    "sammanhang.api",
     "sammanhang.web",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -45,10 +46,14 @@ INSTALLED_APPS = [
     "django.contrib.postgres",  # search types; harmless on SQLite
     "django.forms",
     "axes",
+    # Listed so the API docs page serves Swagger UI from our own static files, not a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Open data: any web page may read the JSON API (GET only).
+    "sammanhang.api.middleware.open_data_cors",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

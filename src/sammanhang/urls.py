@@ -17,6 +17,8 @@ urlpatterns = i18n_patterns(
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
+# The JSON API has no language prefix: a client chooses with ?lang= or Accept-Language.
+urlpatterns += [path("", include("sammanhang.api.urls"))]
 
 if settings.SERVE_MEDIA:
     media_prefix = re.escape(settings.MEDIA_URL.lstrip("/"))

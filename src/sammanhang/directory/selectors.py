@@ -78,7 +78,9 @@ def _window(criteria: FinderCriteria, now: datetime) -> tuple[datetime, date]:
     if criteria.date_from:
         start = max(now, timezone.make_aware(datetime.combine(criteria.date_from, time())))
     first_day = criteria.date_from or timezone.localdate(now)
-    last = criteria.date_to or first_day + timedelta(days=DEFAULT_WINDOW_DAYS)
+    # A start date near the end of the calendar (9999-12-31) must not overflow.
+    default_last = first_day + timedelta(days=min(DEFAULT_WINDOW_DAYS, (date.max - first_day).days))
+    last = criteria.date_to or default_last
     return start, last
 
 
