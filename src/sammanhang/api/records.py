@@ -6,16 +6,14 @@ caller activates the language the client asked for first.
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import time
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.text import capfirst, get_text_list
+from django.utils.text import capfirst
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
 from sammanhang.accounts.models import Organisation
 from sammanhang.directory.models import (
@@ -25,12 +23,14 @@ from sammanhang.directory.models import (
     OpeningHours,
     Place,
     PlaceClosure,
-    Schedule,
     Term,
     Weekday,
 )
-from sammanhang.directory.schedules import DAY_CODES, ScheduleRuleError, parse_byday
-from sammanhang.directory.templatetags.directory import language_name, occurrence_when
+from sammanhang.directory.templatetags.directory import (
+    language_name,
+    occurrence_when,
+    schedule_words,
+)
 
 
 def _english() -> bool:
@@ -92,61 +92,6 @@ def occurrence(occ: Occurrence) -> dict[str, Any]:
     }
 
 
-def _ordinal(n: int) -> str:
-    # Spelt out so makemessages finds each word.
-    words = {
-        1: _("first"),
-        2: _("second"),
-        3: _("third"),
-        4: _("fourth"),
-        5: _("fifth"),
-        -1: _("last"),
-    }
-    return words.get(n, str(n))
-
-
-def _day_name(code: str) -> str:
-    return str(Weekday(DAY_CODES[code] + 1).label)
-
-
-def schedule_in_words(schedule: Schedule, *, today: date | None = None) -> str:
-    """ "Varannan tisdag, 17:00–19:00, till och med 31 december 2026" and the like."""
-    span = f"{_time(schedule.opens_at)}–{_time(schedule.closes_at)}"
-    codes = [p.strip().upper() for p in schedule.byday.split(",") if p.strip()]
-    try:
-        parse_byday(schedule.freq, schedule.byday)
-    except ScheduleRuleError:
-        codes = []
-    if schedule.freq == "ONCE" or not codes:
-        return f"{capfirst(date_format(schedule.valid_from, 'l j F Y'))}, {span}"
-    if schedule.freq == "MONTHLY":
-        rules = []
-        for code in codes:
-            nth = int(code[:-2])
-            rules.append(
-                _("the %(nth)s %(day)s of the month")
-                % {"nth": _ordinal(nth), "day": _day_name(code[-2:])}
-            )
-        rule = get_text_list(rules, _("and"))
-        if schedule.interval > 1:
-            rule = _("%(rule)s, every %(n)d months") % {"rule": rule, "n": schedule.interval}
-    else:
-        days = get_text_list([_day_name(code) for code in codes], _("and"))
-        if schedule.interval == 1:
-            rule = _("every %(days)s") % {"days": days}
-        elif schedule.interval == 2:
-            rule = _("every other %(days)s") % {"days": days}
-        else:
-            rule = _("every %(n)d weeks on %(days)s") % {"n": schedule.interval, "days": days}
-    parts = [capfirst(rule), span]
-    today = today or timezone.localdate()
-    if schedule.valid_from > today:
-        parts.append(_("from %(date)s") % {"date": date_format(schedule.valid_from, "j F Y")})
-    if schedule.valid_to:
-        parts.append(_("until %(date)s") % {"date": date_format(schedule.valid_to, "j F Y")})
-    return ", ".join(parts)
-
-
 def activity(
     request: HttpRequest, value: Activity, *, occurrences: list[Occurrence]
 ) -> dict[str, Any]:
@@ -184,7 +129,7 @@ def activity(
         "organisation": organisation_brief(request, value.organisation),
         "places": [place_brief(request, p) for p in value.places.all()],
         "online": value.online,
-        "schedule": [schedule_in_words(s) for s in schedules],
+        "schedule": [schedule_words(s) for s in schedules],
         # Set by the finder when the search has a point (near, lat/lon); else absent.
         "distance_km": _km(getattr(value, "distance_km", None)),
         "next_occurrences": [occurrence(o) for o in occurrences],

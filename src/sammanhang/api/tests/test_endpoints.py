@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from sammanhang.accounts import services as account_services
 from sammanhang.api import records
-from sammanhang.api.records import schedule_in_words
 from sammanhang.directory import services
 from sammanhang.directory.models import (
     Activity,
@@ -21,8 +20,8 @@ from sammanhang.directory.models import (
     Occurrence,
     OpeningHours,
     PlaceFeature,
-    Schedule,
 )
+from sammanhang.directory.templatetags.directory import schedule_words
 
 from .conftest import make_activity, term
 
@@ -159,34 +158,15 @@ def test_english_names_by_parameter_or_header(client, directory):
     assert errors["errors"] == {"age": ["Enter a whole number."]}
 
 
-def test_schedule_in_words(directory):
+def test_schedule_is_worded_as_on_the_pages(client, directory):
+    """One wording for the site and the API (``schedule_words``), so they never disagree."""
     walk = directory["activities"]["helgpromenad"]
-    today = date(2026, 3, 1)
-
-    def words(**fields):
-        values = {
-            "freq": "WEEKLY",
-            "interval": 1,
-            "byday": "SA",
-            "opens_at": time(11),
-            "closes_at": time(13),
-            "valid_from": date(2026, 1, 1),
-            "valid_to": None,
-        }
-        values.update(fields)
-        return schedule_in_words(Schedule(activity=walk, **values), today=today)
-
-    assert words() == "Varje lördag, 11:00–13:00"
-    assert words(byday="TU,TH", interval=2) == "Varannan tisdag och torsdag, 11:00–13:00"
-    assert words(interval=3) == "Var 3:e vecka på lördag, 11:00–13:00"
-    assert words(freq="MONTHLY", byday="1SA") == "Första lördagen i månaden, 11:00–13:00"
-    assert words(freq="MONTHLY", byday="-1TU") == "Sista tisdagen i månaden, 11:00–13:00"
-    assert words(freq="ONCE", byday="", valid_from=date(2026, 12, 24)) == (
-        "Torsdag 24 december 2026, 11:00–13:00"
-    )
-    assert words(valid_from=date(2026, 4, 1), valid_to=date(2026, 6, 30)) == (
-        "Varje lördag, 11:00–13:00, från och med 1 april 2026, till och med 30 juni 2026"
-    )
+    record = get(client, f"/api/v1/activities/{walk.slug}", 200)
+    schedules = sorted(walk.schedules.all(), key=lambda s: (s.valid_from, s.opens_at, s.pk))
+    expected = [schedule_words(s) for s in schedules]
+    assert expected
+    assert record["schedule"] == expected
+    assert all(word[:1].isalpha() for word in record["schedule"])
 
 
 def test_activity_pages(client, directory):
