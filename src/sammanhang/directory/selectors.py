@@ -30,6 +30,7 @@ from sammanhang.directory.models import (
     ActivityLanguage,
     District,
     FeatureValue,
+    Frequency,
     Occurrence,
     OpeningHours,
     Place,
@@ -210,6 +211,13 @@ def activity_list_for_finder(
         .select_related("place", "district")
         .order_by("starts_at")
     )
+    # The recurring rules still running, so a result can say "tisdagar 17:00–19:00" before
+    # its next dates; one-off dates are already among those.
+    rules = (
+        Schedule.objects.exclude(freq=Frequency.ONCE)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=clock.today()))
+        .order_by("valid_from", "opens_at", "pk")
+    )
     return (
         activities.order_by(*order)
         .select_related("organisation")
@@ -217,6 +225,7 @@ def activity_list_for_finder(
             Prefetch("categories", queryset=Term.objects.order_by("position")),
             Prefetch("target_groups", queryset=Term.objects.order_by("position")),
             Prefetch("occurrences", queryset=shown[:UPCOMING_PER_RESULT], to_attr="upcoming"),
+            Prefetch("schedules", queryset=rules, to_attr="rules"),
         )
     )
 

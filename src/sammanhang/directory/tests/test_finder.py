@@ -133,7 +133,9 @@ def test_results_show_next_times_place_and_badges(client, directory):
     assert '<a href="/platser/soderhuset/">Söderhuset</a> (Söder)' in html
     assert "Gratis" in html
     assert "Ledsagare går gratis" in html
-    assert html.count("17:00–19:00") == 3
+    # The rule in plain words, then the next three times.
+    assert re.search(r'<p class="result__rule">[A-ZÅÄÖ][a-zåäö]+ 17:00–19:00</p>', html)
+    assert html.count("17:00–19:00") == 4
     assert "1 aktivitet hittades" in html
 
 

@@ -27,8 +27,8 @@ from sammanhang.directory.models import (
 from .conftest import make_activity, term
 
 # Exact counts as measured, so any new query is noticed; loading per row would add dozens.
-# Finder: form choices (districts, 3 taxonomies, languages), count, page, 3 prefetches.
-FINDER_QUERIES = 10
+# Finder: form choices (districts, 3 taxonomies, languages), count, page, 4 prefetches.
+FINDER_QUERIES = 11
 # Activity: the activity, 5 prefetches (categories, target groups, features, languages,
 # places with districts), the next occasions.
 ACTIVITY_QUERIES = 7
