@@ -159,11 +159,14 @@ def _docs(form_class: type[forms.Form] | None = None) -> dict[str, Any]:
     return {"parameters": _parameters(form_class)}
 
 
-def _page(queryset: QuerySet[Any], paging: dict[str, Any]) -> tuple[int, list[Any]]:
+def _page(
+    queryset: QuerySet[Any], paging: dict[str, Any], record: Callable[[Any], dict[str, Any]]
+) -> dict[str, Any]:
+    """The list endpoints' shared envelope: paging echoed back, the total and one page."""
     count = queryset.count()
     start = (paging["page"] - 1) * paging["per_page"]
     items = list(queryset[start : start + paging["per_page"]]) if start < count else []
-    return count, items
+    return {**paging, "count": count, "results": [record(item) for item in items]}
 
 
 def _check_language_only(request: HttpRequest) -> None:
@@ -190,12 +193,7 @@ def activity_list(request: HttpRequest) -> dict[str, Any]:
     activities = selectors.activity_prefetches(
         directory_selectors.activity_list_for_finder(form.criteria())
     )
-    count, page = _page(activities, paging)
-    return {
-        **paging,
-        "count": count,
-        "results": [records.activity(request, a, occurrences=a.upcoming) for a in page],
-    }
+    return _page(activities, paging, lambda a: records.activity(request, a, occurrences=a.upcoming))
 
 
 @api.get(
@@ -235,8 +233,7 @@ def place_list(request: HttpRequest) -> dict[str, Any]:
         features=data["feature"],
         text=data["q"],
     )
-    count, page = _page(places, paging)
-    return {**paging, "count": count, "results": [records.place(request, p) for p in page]}
+    return _page(places, paging, lambda p: records.place(request, p))
 
 
 @api.get(
@@ -277,12 +274,7 @@ def organisation_list(request: HttpRequest) -> dict[str, Any]:
     form, paging = api_forms.parse(request.GET, api_forms.OrganisationFilterForm)
     data = form.cleaned_data
     organisations = selectors.organisation_list(kinds=data["kind"], text=data["q"])
-    count, page = _page(organisations, paging)
-    return {
-        **paging,
-        "count": count,
-        "results": [records.organisation(request, o) for o in page],
-    }
+    return _page(organisations, paging, lambda o: records.organisation(request, o))
 
 
 @api.get(

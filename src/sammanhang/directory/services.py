@@ -965,6 +965,17 @@ def place_update(
     return changed
 
 
+def _audit_place(actor: Actor, place: Place, action: str, field: str) -> None:
+    """Record a change to one of a place's child lists (hours, closures) against the place."""
+    audit_record(
+        actor=actor,
+        action=action,
+        target=place,
+        organisation_id=place.owner_id,
+        changed_fields=[field],
+    )
+
+
 def place_opening_hours_add(
     *,
     actor: Actor,
@@ -990,13 +1001,7 @@ def place_opening_hours_add(
         )
         hours.full_clean()
         hours.save()
-        audit_record(
-            actor=actor,
-            action="place.opening_hours_added",
-            target=place,
-            organisation_id=place.owner_id,
-            changed_fields=["opening_hours"],
-        )
+        _audit_place(actor, place, "place.opening_hours_added", "opening_hours")
     return hours
 
 
@@ -1004,13 +1009,7 @@ def place_opening_hours_remove(*, actor: Actor, hours: OpeningHours) -> None:
     place = hours.place
     with transaction.atomic():
         hours.delete()
-        audit_record(
-            actor=actor,
-            action="place.opening_hours_removed",
-            target=place,
-            organisation_id=place.owner_id,
-            changed_fields=["opening_hours"],
-        )
+        _audit_place(actor, place, "place.opening_hours_removed", "opening_hours")
 
 
 def place_closure_add(*, actor: Actor, place: Place, day: date, reason: str) -> PlaceClosure:
@@ -1027,13 +1026,7 @@ def place_closure_add(*, actor: Actor, place: Place, day: date, reason: str) -> 
         closure.full_clean()
         closure.save()
         _rebuild_activities_at(place)
-        audit_record(
-            actor=actor,
-            action="place.closure_added",
-            target=place,
-            organisation_id=place.owner_id,
-            changed_fields=["closures"],
-        )
+        _audit_place(actor, place, "place.closure_added", "closures")
     return closure
 
 
@@ -1043,10 +1036,4 @@ def place_closure_remove(*, actor: Actor, closure: PlaceClosure) -> None:
     with transaction.atomic():
         closure.delete()
         _rebuild_activities_at(place)
-        audit_record(
-            actor=actor,
-            action="place.closure_removed",
-            target=place,
-            organisation_id=place.owner_id,
-            changed_fields=["closures"],
-        )
+        _audit_place(actor, place, "place.closure_removed", "closures")

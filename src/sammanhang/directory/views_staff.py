@@ -8,6 +8,8 @@ concerns, and the bound form is shown again so what was typed stays.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -15,8 +17,10 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -626,28 +630,102 @@ def place_edit(request: HttpRequest, org_slug: str, uuid: str) -> HttpResponse:
     )
 
 
+@dataclass(frozen=True)
+class _PlaceChildList:
+    """One of a place's child lists (hours, closed days, pictures): its form, service calls,
+    listing and messages. The three pages share the access check, the keep-what-was-typed
+    error path and the redirect after a good POST; only these parts differ."""
+
+    form_class: type[forms.Form]
+    add: Callable[[Any, Place, dict[str, Any]], object]
+    errors: tuple[type[Exception], ...]
+    name: str
+    listing: Callable[[Place], Any]
+    added: str | Promise
+    model: type[models.Model]
+    lookup: str
+    remove: Callable[[Any, Any], None]
+    removed: str | Promise
+    on_error: Callable[[forms.Form, Exception], None] = _add_service_error
+
+
+def _photo_error(form: forms.Form, exc: Exception) -> None:
+    # A refused file belongs to the file field; a missing description to its own field.
+    form.add_error("image" if isinstance(exc, ImageRejected) else "alt_text", str(exc))
+
+
+_PLACE_CHILD_LISTS = {
+    "place_hours": _PlaceChildList(
+        form_class=OpeningHoursForm,
+        add=lambda actor, place, data: services.place_opening_hours_add(
+            actor=actor, place=place, **data
+        ),
+        errors=(ValidationError,),
+        name="hours",
+        listing=lambda place: OpeningHours.objects.filter(place=place).order_by(
+            "weekday", "opens_at"
+        ),
+        added=gettext_lazy("The opening hours were added."),
+        model=OpeningHours,
+        lookup="pk",
+        remove=lambda actor, row: services.place_opening_hours_remove(actor=actor, hours=row),
+        removed=gettext_lazy("The opening hours were removed."),
+    ),
+    "place_closures": _PlaceChildList(
+        form_class=ClosureForm,
+        add=lambda actor, place, data: services.place_closure_add(
+            actor=actor, place=place, day=data["date"], reason=data["reason"]
+        ),
+        errors=(services.DirectoryError, ValidationError),
+        name="closures",
+        listing=lambda place: PlaceClosure.objects.filter(place=place).order_by("date"),
+        added=gettext_lazy("The closed day was added."),
+        model=PlaceClosure,
+        lookup="pk",
+        remove=lambda actor, row: services.place_closure_remove(actor=actor, closure=row),
+        removed=gettext_lazy("The closed day was removed."),
+    ),
+    "place_photos": _PlaceChildList(
+        form_class=PhotoForm,
+        add=lambda actor, place, data: services.place_photo_add(
+            actor=actor, place=place, upload=data["image"], alt_text=data["alt_text"]
+        ),
+        errors=(ImageRejected, services.DirectoryError),
+        name="photos",
+        listing=lambda place: PlacePhoto.objects.filter(place=place),
+        added=gettext_lazy("The picture was added."),
+        model=PlacePhoto,
+        lookup="uuid",
+        remove=lambda actor, row: services.place_photo_remove(actor=actor, photo=row),
+        removed=gettext_lazy("The picture was removed."),
+        on_error=_photo_error,
+    ),
+}
+
+
 @login_required
 @GET_POST
-def place_hours(request: HttpRequest, org_slug: str, uuid: str) -> HttpResponse:
+def place_child_list(request: HttpRequest, org_slug: str, uuid: str, page: str) -> HttpResponse:
+    """A place's child list and the form to add one (``page`` names which, from the URLconf)."""
+    spec = _PLACE_CHILD_LISTS[page]
     organisation, _role, place = access_place(request.user, org_slug, uuid, needed=Role.EDITOR)
-    form = OpeningHoursForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = spec.form_class(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
         try:
-            services.place_opening_hours_add(actor=request.user, place=place, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_service_error(form, exc)
+            spec.add(request.user, place, form.cleaned_data)
+        except spec.errors as exc:
+            spec.on_error(form, exc)
         else:
-            messages.success(request, _("The opening hours were added."))
-            return redirect(
-                "directory_staff:place_hours", org_slug=organisation.slug, uuid=place.uuid
-            )
+            messages.success(request, str(spec.added))
+            return redirect(f"directory_staff:{page}", org_slug=organisation.slug, uuid=place.uuid)
     return render(
         request,
-        "directory/staff/place_hours.html",
+        f"directory/staff/{page}.html",
         {
             "organisation": organisation,
             "place": place,
-            "hours": OpeningHours.objects.filter(place=place).order_by("weekday", "opens_at"),
+            spec.name: spec.listing(place),
             "form": form,
         },
         status=_status(form),
@@ -656,112 +734,17 @@ def place_hours(request: HttpRequest, org_slug: str, uuid: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def place_hours_remove(
-    request: HttpRequest, org_slug: str, uuid: str, hours_id: int
+def place_child_remove(
+    request: HttpRequest, org_slug: str, uuid: str, page: str, row: Any
 ) -> HttpResponse:
+    """Remove one row of a place's child list, found only among that place's own rows."""
+    spec = _PLACE_CHILD_LISTS[page]
     organisation, _role, place = access_place(request.user, org_slug, uuid, needed=Role.EDITOR)
-    hours = object_in(OpeningHours.objects.filter(place=place), pk=hours_id)
-    hours.place = place
-    services.place_opening_hours_remove(actor=request.user, hours=hours)
-    messages.success(request, _("The opening hours were removed."))
-    return redirect("directory_staff:place_hours", org_slug=organisation.slug, uuid=place.uuid)
-
-
-@login_required
-@GET_POST
-def place_closures(request: HttpRequest, org_slug: str, uuid: str) -> HttpResponse:
-    organisation, _role, place = access_place(request.user, org_slug, uuid, needed=Role.EDITOR)
-    form = ClosureForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.place_closure_add(
-                actor=request.user,
-                place=place,
-                day=form.cleaned_data["date"],
-                reason=form.cleaned_data["reason"],
-            )
-        except (services.DirectoryError, ValidationError) as exc:
-            _add_service_error(form, exc)
-        else:
-            messages.success(request, _("The closed day was added."))
-            return redirect(
-                "directory_staff:place_closures", org_slug=organisation.slug, uuid=place.uuid
-            )
-    return render(
-        request,
-        "directory/staff/place_closures.html",
-        {
-            "organisation": organisation,
-            "place": place,
-            "closures": PlaceClosure.objects.filter(place=place).order_by("date"),
-            "form": form,
-        },
-        status=_status(form),
-    )
-
-
-@login_required
-@require_POST
-def place_closure_remove(
-    request: HttpRequest, org_slug: str, uuid: str, closure_id: int
-) -> HttpResponse:
-    organisation, _role, place = access_place(request.user, org_slug, uuid, needed=Role.EDITOR)
-    closure = object_in(PlaceClosure.objects.filter(place=place), pk=closure_id)
-    closure.place = place
-    services.place_closure_remove(actor=request.user, closure=closure)
-    messages.success(request, _("The closed day was removed."))
-    return redirect("directory_staff:place_closures", org_slug=organisation.slug, uuid=place.uuid)
-
-
-@login_required
-@GET_POST
-def place_photos(request: HttpRequest, org_slug: str, uuid: str) -> HttpResponse:
-    organisation, _role, place = access_place(request.user, org_slug, uuid, needed=Role.EDITOR)
-    form = PhotoForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.place_photo_add(
-                actor=request.user,
-                place=place,
-                upload=form.cleaned_data["image"],
-                alt_text=form.cleaned_data["alt_text"],
-            )
-        except ImageRejected as exc:
-            form.add_error("image", str(exc))
-        except services.DirectoryError as exc:
-            form.add_error("alt_text", str(exc))
-        else:
-            messages.success(request, _("The picture was added."))
-            return redirect(
-                "directory_staff:place_photos", org_slug=organisation.slug, uuid=place.uuid
-            )
-    return render(
-        request,
-        "directory/staff/place_photos.html",
-        {
-            "organisation": organisation,
-            "place": place,
-            "photos": PlacePhoto.objects.filter(place=place),
-            "form": form,
-        },
-        status=_status(form),
-    )
-
-
-@login_required
-@require_POST
-def place_photo_remove(
-    request: HttpRequest, org_slug: str, uuid: str, photo_uuid: str
-) -> HttpResponse:
-    organisation, _role, place = access_place(request.user, org_slug, uuid, needed=Role.EDITOR)
-    photo = object_in(PlacePhoto.objects.filter(place=place), uuid=photo_uuid)
-    photo.place = place
-    services.place_photo_remove(actor=request.user, photo=photo)
-    messages.success(request, _("The picture was removed."))
-    return redirect("directory_staff:place_photos", org_slug=organisation.slug, uuid=place.uuid)
+    item: Any = object_in(spec.model._default_manager.filter(place=place), **{spec.lookup: row})
+    item.place = place  # the service audits against the place; spare it a query
+    spec.remove(request.user, item)
+    messages.success(request, str(spec.removed))
+    return redirect(f"directory_staff:{page}", org_slug=organisation.slug, uuid=place.uuid)
 
 
 # --- organisation logo ----------------------------------------------------------------------
