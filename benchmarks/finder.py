@@ -39,13 +39,13 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
-from sammanhang.directory.models import Activity, Occurrence, Place  # noqa: E402
+from sammanhang.directory.models import Activity, Municipality, Occurrence, Place  # noqa: E402
 
 REQUESTS = [
     ("everything", ""),
     ("text: fika", "q=fika"),
     ("text: two words", "q=språkcafé unga"),
-    ("district", "district=d1"),
+    ("district", "municipality={municipality}&district=d1"),
     ("evening", "time_of_day=evening"),
     ("weekend", "time_of_day=weekend"),
     ("today", "when=today"),
@@ -58,15 +58,23 @@ REQUESTS = [
     ("drop-in, companion free", "drop_in=on&companion_free=on"),
     ("language arabic", "language=ar"),
     ("age 70", "age=70"),
-    ("text + district + evening", "q=fika&district=d1&time_of_day=evening"),
+    (
+        "text + district + evening",
+        "q=fika&municipality={municipality}&district=d1&time_of_day=evening",
+    ),
     ("sorted by name, page 5", "sort=name&page=5"),
     ("date window", "date_from=2026-12-01&date_to=2026-12-07"),
 ]
 
 
 def requests_to_time() -> list[tuple[str, str]]:
-    """The 20 requests: the fixed list plus "near a point" at the first generated place."""
-    chosen = list(REQUESTS)
+    """The 20 requests: the fixed list plus "near a point" at the first generated place.
+
+    District codes repeat between municipalities (every generated one has a "d1"), so a
+    district is asked for within the first municipality, as the finder's form does.
+    """
+    first = Municipality.objects.order_by("pk").values_list("slug", flat=True).first() or ""
+    chosen = [(label, query.format(municipality=first)) for label, query in REQUESTS]
     point = Place.objects.order_by("pk").values_list("latitude", "longitude").first()
     if point and point[0] is not None:
         near = f"lat={point[0]:.4f}&lon={point[1]:.4f}&distance=5"

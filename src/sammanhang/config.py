@@ -118,6 +118,10 @@ def env_database(name: str, *, data_dir: Path) -> dict[str, Any]:
             raise ConfigurationError(f"{name} names no database (postgres://host/NAME).")
         config["CONN_MAX_AGE"] = 60
         config["CONN_HEALTH_CHECKS"] = True
+        # Page queries are short: compiling them (JIT) costs more than it saves, and parallel
+        # workers cost a start-up each while other requests wait for the same two cores.
+        options = config.setdefault("OPTIONS", {})
+        options.setdefault("options", "-c jit=off -c max_parallel_workers_per_gather=0")
     return config
 
 

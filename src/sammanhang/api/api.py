@@ -28,6 +28,7 @@ from sammanhang.api import forms as api_forms
 from sammanhang.api import records, schemas, selectors
 from sammanhang.api.forms import ApiInputError
 from sammanhang.directory import selectors as directory_selectors
+from sammanhang.directory.finder import FinderResults
 from sammanhang.directory.forms import FinderForm
 
 api = NinjaAPI(
@@ -160,13 +161,23 @@ def _docs(form_class: type[forms.Form] | None = None) -> dict[str, Any]:
 
 
 def _page(
-    queryset: QuerySet[Any], paging: dict[str, Any], record: Callable[[Any], dict[str, Any]]
+    results: QuerySet[Any] | FinderResults,
+    paging: dict[str, Any],
+    record: Callable[[Any], dict[str, Any]],
 ) -> dict[str, Any]:
-    """The list endpoints' shared envelope: paging echoed back, the total and one page."""
-    count = queryset.count()
+    """The list endpoints' shared envelope: paging echoed back, the total and one page.
+
+    ``count_exact`` is false when the finder stopped counting (``count`` is then a floor).
+    """
+    count = results.count()
     start = (paging["page"] - 1) * paging["per_page"]
-    items = list(queryset[start : start + paging["per_page"]]) if start < count else []
-    return {**paging, "count": count, "results": [record(item) for item in items]}
+    items = list(results[start : start + paging["per_page"]]) if start < count else []
+    return {
+        **paging,
+        "count": count,
+        "count_exact": getattr(results, "count_exact", True),
+        "results": [record(item) for item in items],
+    }
 
 
 def _check_language_only(request: HttpRequest) -> None:
@@ -190,8 +201,8 @@ def _check_language_only(request: HttpRequest) -> None:
 def activity_list(request: HttpRequest) -> dict[str, Any]:
     """Published activities matching the finder's filters, in the finder's order."""
     form, paging = api_forms.parse_finder(request.GET)
-    activities = selectors.activity_prefetches(
-        directory_selectors.activity_list_for_finder(form.criteria())
+    activities = directory_selectors.activity_list_for_finder(
+        form.criteria(), decorate=selectors.activity_prefetches
     )
     return _page(activities, paging, lambda a: records.activity(request, a, occurrences=a.upcoming))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class Error(Schema):
@@ -97,6 +97,9 @@ class ActivityDetail(ActivityOut):
 
 class ActivityPage(Schema):
     count: int
+    count_exact: bool = Field(
+        description="False when counting stopped at the finder's cap: count is then a floor."
+    )
     page: int
     per_page: int
     results: list[ActivityOut]
@@ -154,6 +157,9 @@ class PlaceDetail(PlaceOut):
 
 class PlacePage(Schema):
     count: int
+    count_exact: bool = Field(
+        description="False when counting stopped at the finder's cap: count is then a floor."
+    )
     page: int
     per_page: int
     results: list[PlaceOut]
@@ -174,6 +180,9 @@ class OrganisationDetail(OrganisationOut):
 
 class OrganisationPage(Schema):
     count: int
+    count_exact: bool = Field(
+        description="False when counting stopped at the finder's cap: count is then a floor."
+    )
     page: int
     per_page: int
     results: list[OrganisationOut]

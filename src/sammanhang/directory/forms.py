@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sammanhang.core import clock
 from sammanhang.directory import geo, selectors
-from sammanhang.directory.models import ActivityLanguage, Taxonomy, Weekday
+from sammanhang.directory.models import Taxonomy, Weekday
 from sammanhang.directory.templatetags.directory import language_name
 
 TIME_FORMATS = ["%H:%M", "%H.%M", "%H"]
@@ -33,6 +33,11 @@ class TimeInput(forms.TimeInput):
 
 class FinderForm(forms.Form):
     q = forms.CharField(label=_("Search words"), max_length=200, required=False)
+    municipality = forms.ChoiceField(
+        label=_("Municipality"),
+        required=False,
+        help_text=_("Choose a municipality and search to choose among its districts."),
+    )
     district = forms.MultipleChoiceField(
         label=_("District"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -158,9 +163,22 @@ class FinderForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        codes = ActivityLanguage.objects.order_by("code").values_list("code", flat=True).distinct()
-        choices = {
-            "district": [(d.code, d.name) for d in selectors.districts_for_finder()],
+        codes = selectors.languages_for_finder()
+        municipalities = [(m.slug, m.name) for m in selectors.municipalities_for_finder()]
+        # One municipality (a municipality's own site): its districts are listed at once and
+        # there is nothing to choose. Many (a region, the whole country): listing every
+        # district would make the page heavy and the list unusable, so the districts listed
+        # are the chosen municipality's, plus any asked for by a shared link.
+        self.single_municipality = len(municipalities) <= 1
+        chosen = self.data.get("municipality") if self.is_bound else None
+        if self.single_municipality:
+            districts = selectors.districts_for_finder()
+        else:
+            asked = self.data.getlist("district") if hasattr(self.data, "getlist") else []
+            districts = selectors.districts_for_finder(municipality=chosen or None, codes=asked)
+        choices: dict[str, list[tuple[str, Any]]] = {
+            "municipality": [("", _("Any municipality")), *municipalities],
+            "district": list(dict.fromkeys((d.code, d.name) for d in districts)),
             "target_group": _term_choices(Taxonomy.TARGET_GROUP),
             "category": _term_choices(Taxonomy.CATEGORY),
             "feature": _term_choices(Taxonomy.ACCESSIBILITY),
@@ -196,7 +214,7 @@ class FinderForm(forms.Form):
                 "ends_before",
             ],
         ),
-        (_("Where"), ["near", "distance", "district"]),
+        (_("Where"), ["near", "distance", "municipality", "district"]),
         (_("For whom and what"), ["target_group", "category", "age", "language"]),
         (_("Cost and accessibility"), ["free", "companion_free", "drop_in", "feature"]),
     ]
@@ -205,6 +223,10 @@ class FinderForm(forms.Form):
         """The filter groups for the page; a group starts open when it holds a value or error."""
         result = []
         for legend, names in self.GROUPS:
+            if self.single_municipality:
+                names = [name for name in names if name != "municipality"]
+            if not cast(forms.ChoiceField, self.fields["district"]).choices:
+                names = [name for name in names if name != "district"]
             fields = [self[name] for name in names]
             active = self.is_bound and any(
                 self.data.get(name) or self.errors.get(name) for name in names
@@ -287,6 +309,7 @@ class FinderForm(forms.Form):
             weekdays = tuple(d for d in weekdays if d in (6, 7)) or (6, 7)
         return selectors.FinderCriteria(
             text=data.get("q") or "",
+            municipality=data.get("municipality") or "",
             districts=tuple(data.get("district") or ()),
             weekdays=weekdays,
             starts_after=starts_after,

@@ -490,7 +490,10 @@ class Occurrence(models.Model):
         verbose_name_plural = _("occurrences")
         ordering = ["starts_at"]
         indexes = [
-            models.Index(fields=["starts_at"], name="occurrence_start_idx"),
+            # The end beside the start: "not ended yet" is checked in the index, so the
+            # finder's read from a day back (see selectors.SESSION_AT_MOST) skips ended
+            # sessions without fetching them.
+            models.Index(fields=["starts_at", "ends_at"], name="occurrence_start_end_idx"),
             models.Index(fields=["date", "local_start"], name="occurrence_date_time_idx"),
             models.Index(fields=["activity", "starts_at"], name="occurrence_activity_idx"),
             models.Index(fields=["district", "starts_at"], name="occurrence_district_idx"),

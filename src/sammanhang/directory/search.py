@@ -363,6 +363,7 @@ def _pg_tsquery(query: ParsedQuery, weights: str = "") -> str:
     lookup rather than a pass over every activity. Every part is ``\\w+`` only, so nothing
     typed can change the query's structure.
     """
+
     def label(word: str) -> str:
         mark = ":*" if _prefix(stem(word)) else ""
         if weights:
@@ -412,38 +413,49 @@ def _matching_ids_sql(
     )
 
 
-def filter_and_rank(activities: QuerySet[Activity], query: ParsedQuery) -> QuerySet[Activity]:
-    """Keep the activities that match ``query`` and annotate ``search_tier`` (4 best … 1) and
-    ``title_hits`` (how many of the query's words the title has).
+def filter_matching(rows: QuerySet[Any], query: ParsedQuery, field: str = "pk") -> QuerySet[Any]:
+    """Keep the activities (or, by ``field``, their sessions) that match ``query``; a query
+    without words filters nothing."""
+    if not query:
+        return rows
+    sql, params = _matching_ids_sql(query, None)
+    # RawSQL: constant SQL text, everything typed travels as bound parameters.
+    return rows.filter(**{f"{field}__in": RawSQL(sql, params)})  # noqa: S611
+
+
+def rank_annotations(query: ParsedQuery, field: str = "pk") -> dict[str, Any]:
+    """``search_tier`` (4 best … 1) and ``title_hits`` (how many of the query's words the title
+    has) for the activity whose id is in ``field``, to annotate activities or their sessions.
 
     ``title_hits`` orders within a tier when there are several words: for "fika autism" the
     meeting called "… adhd eller autism" comes before one that only mentions both somewhere.
-    A query without words (only punctuation) filters nothing.
     """
     if not query:
-        return activities.annotate(
-            search_tier=Value(1, output_field=IntegerField()),
-            title_hits=Value(0, output_field=IntegerField()),
-        )
-    sql, params = _matching_ids_sql(query, None)
-    # RawSQL: constant SQL text, everything typed travels as bound parameters.
-    activities = activities.filter(pk__in=RawSQL(sql, params))  # noqa: S611
+        return {
+            "search_tier": Value(1, output_field=IntegerField()),
+            "title_hits": Value(0, output_field=IntegerField()),
+        }
     whens = []
     for tier in (*TIERS, TIER_ABC):
         tier_sql, tier_params = _matching_ids_sql(query, tier)
         matched = RawSQL(tier_sql, tier_params)  # noqa: S611
-        whens.append(When(Q(pk__in=matched), then=Value(tier[0])))
+        whens.append(When(Q(**{f"{field}__in": matched}), then=Value(tier[0])))
     title_hits: Any = Value(0, output_field=IntegerField())
     if len(query.alternatives) > 1:
         for options in query.alternatives:
             word_sql, word_params = _matching_ids_sql(ParsedQuery((options,)), TIERS[0])
             in_title = RawSQL(word_sql, word_params)  # noqa: S611
             title_hits = title_hits + Case(
-                When(Q(pk__in=in_title), then=Value(1)),
+                When(Q(**{f"{field}__in": in_title}), then=Value(1)),
                 default=Value(0),
                 output_field=IntegerField(),
             )
-    return activities.annotate(
-        search_tier=Case(*whens, default=Value(1), output_field=IntegerField()),
-        title_hits=title_hits,
-    )
+    return {
+        "search_tier": Case(*whens, default=Value(1), output_field=IntegerField()),
+        "title_hits": title_hits,
+    }
+
+
+def filter_and_rank(activities: QuerySet[Activity], query: ParsedQuery) -> QuerySet[Activity]:
+    """Keep the activities that match ``query``, annotated as ``rank_annotations`` says."""
+    return filter_matching(activities, query).annotate(**rank_annotations(query))

@@ -16,14 +16,18 @@ Rules the finder keeps, in the HTML page and the API alike:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
+from django.db import connection
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from sammanhang.core import clock
 from sammanhang.directory import geo, search
+from sammanhang.directory.finder import FinderResults
 from sammanhang.directory.models import (
     Activity,
     ActivityFeature,
@@ -31,6 +35,7 @@ from sammanhang.directory.models import (
     District,
     FeatureValue,
     Frequency,
+    Municipality,
     Occurrence,
     OpeningHours,
     Place,
@@ -43,6 +48,7 @@ from sammanhang.directory.models import (
 DEFAULT_WINDOW_DAYS = 60
 UPCOMING_PER_RESULT = 3
 DEFAULT_DISTANCE_KM = 2
+SESSION_AT_MOST = timedelta(hours=25)
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,7 @@ class FinderCriteria:
     """What a finder search asks for; empty values mean "any"."""
 
     text: str = ""
+    municipality: str = ""
     districts: tuple[str, ...] = ()
     weekdays: tuple[int, ...] = ()
     starts_after: time | None = None
@@ -85,6 +92,20 @@ def _window(criteria: FinderCriteria, now: datetime) -> tuple[datetime, date]:
     return start, last
 
 
+def _first_day_on(weekdays: tuple[int, ...], first: date, last: date) -> date | None:
+    """The first date from ``first`` to ``last`` falling on one of ``weekdays`` (any if none)."""
+    day = first
+    for _ in range(7):
+        if day > last:
+            return None
+        if not weekdays or day.isoweekday() in weekdays:
+            return day
+        if day == date.max:
+            return None
+        day += timedelta(days=1)
+    return None
+
+
 def matching_occurrences(
     criteria: FinderCriteria, *, include_cancelled: bool = False
 ) -> QuerySet[Occurrence]:
@@ -97,11 +118,25 @@ def matching_occurrences(
     occurrences = Occurrence.objects.all()
     if not include_cancelled:
         occurrences = occurrences.filter(cancelled=False)
+    # A session lies within one local day (a 25-hour one at most), so one that has not ended
+    # by ``start`` began less than a day before it: the bound lets the start index serve.
     if criteria.open_now:
-        occurrences = occurrences.filter(starts_at__lte=now, ends_at__gt=now)
+        occurrences = occurrences.filter(
+            starts_at__lte=now, ends_at__gt=now, starts_at__gt=now - SESSION_AT_MOST
+        )
     else:
         start, last = _window(criteria, now)
-        occurrences = occurrences.filter(ends_at__gt=start, date__lte=last)
+        occurrences = occurrences.filter(
+            ends_at__gt=start, date__lte=last, starts_at__gt=start - SESSION_AT_MOST
+        )
+        first_day = _first_day_on(criteria.weekdays, timezone.localdate(start), last)
+        if first_day is not None and first_day > timezone.localdate(start):
+            # Weekend asked on a Tuesday: nothing starts before Saturday's midnight, so the
+            # start index is read from there instead of past three days of other sessions.
+            midnight = timezone.make_aware(datetime.combine(first_day, time()))
+            occurrences = occurrences.filter(starts_at__gte=midnight)
+    if criteria.municipality:
+        occurrences = occurrences.filter(district__municipality__slug=criteria.municipality)
     if criteria.districts:
         occurrences = occurrences.filter(district__code__in=criteria.districts)
     if criteria.weekdays:
@@ -125,35 +160,29 @@ def matching_occurrences(
     return occurrences
 
 
-def activity_list_for_finder(
-    criteria: FinderCriteria, *, query: search.ParsedQuery | None = None
-) -> QuerySet[Activity]:
-    """Published activities matching the criteria, each annotated with ``next_start``.
-
-    The queryset prefetches what a result shows (organisation, categories, target groups and
-    the next few matching occurrences with their places), so rendering a page costs the same
-    number of queries whatever its size.
-    """
-    occurrences = matching_occurrences(criteria)
-    activities = Activity.objects.filter(status=Activity.Status.PUBLISHED).filter(
-        Exists(occurrences.filter(activity=OuterRef("pk")))
-    )
-    ranked_by_text = False
-    if criteria.text:
-        query = query if query is not None else search.parse_query(criteria.text)
-        if query:
-            activities = search.filter_and_rank(activities, query)
-            ranked_by_text = True
+def _activity_conditions(criteria: FinderCriteria) -> list[Any]:
+    """Every filter on the activity itself (not text or time)."""
+    # Exists rather than joins: a join repeats an activity once per matching term.
+    conditions: list[Any] = [Q(status=Activity.Status.PUBLISHED)]
     for code in criteria.target_groups:
-        activities = activities.filter(
-            target_groups__taxonomy="sammanhang-malgrupp", target_groups__code=code
+        conditions.append(
+            Exists(
+                Activity.target_groups.through.objects.filter(
+                    activity=OuterRef("pk"), term_id__in=_term_ids("sammanhang-malgrupp", [code])
+                )
+            )
         )
     if criteria.categories:
-        activities = activities.filter(
-            categories__taxonomy="sammanhang-kategori", categories__code__in=criteria.categories
+        conditions.append(
+            Exists(
+                Activity.categories.through.objects.filter(
+                    activity=OuterRef("pk"),
+                    term_id__in=_term_ids("sammanhang-kategori", criteria.categories),
+                )
+            )
         )
     for code in criteria.features:
-        activities = activities.filter(
+        conditions.append(
             Exists(
                 ActivityFeature.objects.filter(
                     activity=OuterRef("pk"), term__code=code, value=FeatureValue.YES
@@ -166,7 +195,7 @@ def activity_list_for_finder(
             )
         )
     if criteria.languages:
-        activities = activities.filter(
+        conditions.append(
             Exists(
                 ActivityLanguage.objects.filter(
                     activity=OuterRef("pk"), code__in=criteria.languages
@@ -174,21 +203,115 @@ def activity_list_for_finder(
             )
         )
     if criteria.age is not None:
-        activities = activities.filter(
-            Q(age_min__isnull=True) | Q(age_min__lte=criteria.age),
-            Q(age_max__isnull=True) | Q(age_max__gte=criteria.age),
-        )
+        conditions.append(Q(age_min__isnull=True) | Q(age_min__lte=criteria.age))
+        conditions.append(Q(age_max__isnull=True) | Q(age_max__gte=criteria.age))
     if criteria.free:
-        activities = activities.filter(is_free=True)
+        conditions.append(Q(is_free=True))
     if criteria.companion_free:
-        activities = activities.filter(companion_free="yes")
+        conditions.append(Q(companion_free="yes"))
     if criteria.drop_in:
-        activities = activities.filter(drop_in=True)
+        conditions.append(Q(drop_in=True))
+    return conditions
 
+
+def _term_ids(taxonomy: str, codes: Sequence[str]) -> QuerySet[Term, Any]:
+    # A subquery the database runs once, so that testing an activity is one probe of the
+    # (activity, term) index rather than a join to the terms for every session read.
+    return Term.objects.filter(taxonomy=taxonomy, code__in=codes).values("pk")
+
+
+def _activities_passing(criteria: FinderCriteria) -> QuerySet[Activity]:
+    """Published activities passing every filter on the activity itself (not text or time)."""
+    return Activity.objects.filter(*_activity_conditions(criteria))
+
+
+def _decorated(activities: QuerySet[Activity]) -> QuerySet[Activity]:
+    """What a result shows (organisation, terms, the next few sessions with their places, the
+    recurring rules still running), prefetched so a page's query count does not grow with it.
+    """
+    return activities.select_related("organisation").prefetch_related(
+        Prefetch("categories", queryset=Term.objects.order_by("position")),
+        Prefetch("target_groups", queryset=Term.objects.order_by("position")),
+        Prefetch("schedules", queryset=_running_rules(), to_attr="rules"),
+    )
+
+
+def _running_rules() -> QuerySet[Schedule]:
+    # The recurring rules still running, so a result can say "tisdagar 17:00–19:00" before
+    # its next dates; one-off dates are already among those.
+    return (
+        Schedule.objects.exclude(freq=Frequency.ONCE)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=clock.today()))
+        .order_by("valid_from", "opens_at", "pk")
+    )
+
+
+def activity_list_for_finder(
+    criteria: FinderCriteria,
+    *,
+    query: search.ParsedQuery | None = None,
+    decorate: Callable[[QuerySet[Activity]], QuerySet[Activity]] | None = None,
+) -> FinderResults:
+    """Published activities matching the criteria, in the finder's order, read lazily.
+
+    Slices give activities with ``next_start`` (and ``distance_km`` near a point) and what a
+    result shows prefetched, including ``upcoming``: the next few matching sessions, cancelled
+    ones too. ``count()`` is exact up to ``finder.COUNT_CAP`` (see ``count_exact``). Same
+    answer, same order as ``activity_queryset_for_finder``, read the fast way (``finder``).
+    """
+    if criteria.text and query is None:
+        query = search.parse_query(criteria.text)
+    shown = (
+        matching_occurrences(criteria, include_cancelled=True)
+        .select_related("place", "district")
+        .order_by("starts_at")
+    )
+
+    def decorated(activities: QuerySet[Activity]) -> QuerySet[Activity]:
+        activities = _decorated(activities).prefetch_related(
+            Prefetch("occurrences", queryset=shown[:UPCOMING_PER_RESULT], to_attr="upcoming")
+        )
+        return decorate(activities) if decorate is not None else activities
+
+    occurrences = matching_occurrences(criteria)
+    return FinderResults(
+        activities=_activities_passing(criteria),
+        occurrences=occurrences,
+        # Tested per session (one probe by primary key) as the start index is read: as a join,
+        # SQLite's planner would read every activity first and sort all their sessions.
+        sessions=occurrences.filter(
+            Exists(
+                Activity.objects.filter(*_activity_conditions(criteria), pk=OuterRef("activity_id"))
+            )
+        ),
+        query=query if criteria.text else None,
+        sort=criteria.sort,
+        near=criteria.point is not None,
+        decorate=decorated,
+    )
+
+
+def activity_queryset_for_finder(
+    criteria: FinderCriteria, *, query: search.ParsedQuery | None = None
+) -> QuerySet[Activity]:
+    """The finder's results as one plain query: the definition ``activity_list_for_finder``
+    answers fast. Every matching activity's next start is computed and sorted, so this is
+    for checking the fast plan against (tests), not for pages at national scale.
+    """
+    occurrences = matching_occurrences(criteria)
+    activities = _activities_passing(criteria).filter(
+        Exists(occurrences.filter(activity=OuterRef("pk")))
+    )
+    ranked_by_text = False
+    if criteria.text:
+        query = query if query is not None else search.parse_query(criteria.text)
+        if query:
+            activities = search.filter_and_rank(activities, query)
+            ranked_by_text = True
     first_match = (
         occurrences.filter(activity=OuterRef("pk")).order_by("starts_at").values("starts_at")[:1]
     )
-    activities = activities.distinct().annotate(next_start=Subquery(first_match))
+    activities = activities.annotate(next_start=Subquery(first_match))
     if criteria.point is not None:
         nearest = (
             occurrences.filter(activity=OuterRef("pk"))
@@ -206,28 +329,7 @@ def activity_list_for_finder(
         order = ["-search_tier", "-title_hits", "next_start", "title", "pk"]
     else:
         order = ["next_start", "title", "pk"]
-    shown = (
-        matching_occurrences(criteria, include_cancelled=True)
-        .select_related("place", "district")
-        .order_by("starts_at")
-    )
-    # The recurring rules still running, so a result can say "tisdagar 17:00–19:00" before
-    # its next dates; one-off dates are already among those.
-    rules = (
-        Schedule.objects.exclude(freq=Frequency.ONCE)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=clock.today()))
-        .order_by("valid_from", "opens_at", "pk")
-    )
-    return (
-        activities.order_by(*order)
-        .select_related("organisation")
-        .prefetch_related(
-            Prefetch("categories", queryset=Term.objects.order_by("position")),
-            Prefetch("target_groups", queryset=Term.objects.order_by("position")),
-            Prefetch("occurrences", queryset=shown[:UPCOMING_PER_RESULT], to_attr="upcoming"),
-            Prefetch("schedules", queryset=rules, to_attr="rules"),
-        )
-    )
+    return activities.order_by(*order)
 
 
 @dataclass(frozen=True)
@@ -291,19 +393,60 @@ def point_for_near(text: str) -> NearMatch | None:
     )
 
 
-def activity_list_for_print(criteria: FinderCriteria) -> QuerySet[Activity]:
+def activity_list_for_print(criteria: FinderCriteria) -> FinderResults:
     """The finder's results with what the printed list adds: schedules and places."""
-    return activity_list_for_finder(criteria).prefetch_related(
-        Prefetch(
-            "schedules",
-            queryset=Schedule.objects.select_related("place").order_by("valid_from", "pk"),
+    return activity_list_for_finder(
+        criteria,
+        decorate=lambda activities: activities.prefetch_related(
+            Prefetch(
+                "schedules",
+                queryset=Schedule.objects.select_related("place").order_by("valid_from", "pk"),
+            ),
+            Prefetch("places", queryset=Place.objects.select_related("district").order_by("name")),
         ),
-        Prefetch("places", queryset=Place.objects.select_related("district").order_by("name")),
     )
 
 
-def districts_for_finder() -> QuerySet[District]:
-    return District.objects.select_related("municipality").order_by("name")
+def municipalities_for_finder() -> QuerySet[Municipality]:
+    """Municipalities that have districts, to choose among in the finder."""
+    return (
+        Municipality.objects.filter(Exists(District.objects.filter(municipality=OuterRef("pk"))))
+        .only("slug", "name")
+        .order_by("name")
+    )
+
+
+def districts_for_finder(
+    *, municipality: str | None = None, codes: list[str] | None = None
+) -> QuerySet[District]:
+    """All districts, or (when either is given) the municipality's and those with ``codes``."""
+    districts = District.objects.order_by("name", "code")
+    if municipality is None and codes is None:
+        return districts
+    wanted = Q(code__in=codes or [])
+    if municipality:
+        wanted |= Q(municipality__slug=municipality)
+    return districts.filter(wanted)
+
+
+def languages_for_finder() -> list[str]:
+    """The language codes some activity is held in, in order.
+
+    A skip scan on the code index: each step asks for the next code after the last, so the
+    cost follows the number of languages (a few dozen), not of activities (hundreds of
+    thousands), where ``SELECT DISTINCT`` would read them all.
+    """
+    table = ActivityLanguage._meta.db_table
+    sql = (
+        f"WITH RECURSIVE codes(code) AS ("  # noqa: S608 (table name from the model, no input)
+        f" SELECT MIN(code) FROM {table}"
+        f" UNION ALL SELECT (SELECT MIN(code) FROM {table} WHERE code > codes.code)"
+        f" FROM codes WHERE codes.code IS NOT NULL"
+        f") SELECT code FROM codes WHERE code IS NOT NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [code for (code,) in cursor.fetchall()]
 
 
 def terms_for_finder(taxonomy: str, *, applies_to: tuple[str, ...] = ()) -> QuerySet[Term]:

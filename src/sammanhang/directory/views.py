@@ -61,14 +61,17 @@ def finder_print(request: HttpRequest) -> HttpResponse:
     form = FinderForm(_without_blanks(request.GET) or None)
     activities: list[Activity] = []
     total = 0
+    count_exact = True
     base_query = request.GET.copy()
     base_query.pop("page", None)
     if not form.is_bound or form.is_valid():
         criteria = form.criteria() if form.is_bound else FinderCriteria()
-        activities = list(selectors.activity_list_for_print(criteria)[: PRINT_LIMIT + 1])
+        results = selectors.activity_list_for_print(criteria)
+        activities = results[: PRINT_LIMIT + 1]
         total = len(activities)
         if total > PRINT_LIMIT:
-            total = selectors.activity_list_for_finder(criteria).count()
+            total = results.count()
+            count_exact = results.count_exact
             activities = activities[:PRINT_LIMIT]
     query = base_query.urlencode()
     search_url = request.build_absolute_uri(
@@ -81,6 +84,7 @@ def finder_print(request: HttpRequest) -> HttpResponse:
             "form": form,
             "activities": activities,
             "total": total,
+            "count_exact": count_exact,
             "cut": total > len(activities),
             "selected": form.selected_filters(request.GET) if form.is_bound else [],
             "search_url": search_url,

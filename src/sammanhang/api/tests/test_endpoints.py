@@ -360,7 +360,8 @@ def test_filters_lists_every_finder_field_with_its_values(client, directory):
     assert by_name["feature"]["choices"]
     assert by_name["free"]["type"] == "boolean"
     english = get(client, "/api/v1/filters?lang=en")
-    assert english["filters"][1]["label"] == "District"
+    assert {f["name"]: f["label"] for f in english["filters"]}["district"] == "District"
+    assert by_name["municipality"]["choices"] == [{"code": "helsingborg", "name": "Helsingborg"}]
 
 
 def test_openapi_lists_every_endpoint_and_finder_parameter(client, db):

@@ -23,7 +23,7 @@ from sammanhang.directory.selectors import FinderCriteria, activity_list_for_fin
 
 
 def found(text: str) -> set[str]:
-    return set(activity_list_for_finder(FinderCriteria(text=text)).values_list("slug", flat=True))
+    return {a.slug for a in activity_list_for_finder(FinderCriteria(text=text))}
 
 
 def events(action: str) -> int:

@@ -141,6 +141,12 @@ def _on_weekday(day: int) -> Callable[[Occurrence], bool]:
     return lambda session: session.date.isoweekday() == day
 
 
+def _in_municipality(slug: str) -> Callable[[Occurrence], bool]:
+    return lambda session: (
+        session.district is not None and session.district.municipality.slug == slug
+    )
+
+
 def _in_district(code: str) -> Callable[[Occurrence], bool]:
     return lambda session: session.district is not None and session.district.code == code
 
@@ -199,6 +205,8 @@ CASES: dict[str, dict[str, Callable[[str], bool]]] = {
 def _choice_cases(field: str) -> dict[str, Callable[[str], bool]]:
     choices = _offered(FinderForm().fields[field])
     assert choices, field
+    if field == "municipality":
+        return {slug: _some_session(_in_municipality(slug)) for slug in choices}
     if field == "district":
         return {code: _some_session(_in_district(code)) for code in choices}
     if field == "target_group":
@@ -212,7 +220,7 @@ def _choice_cases(field: str) -> dict[str, Callable[[str], bool]]:
     raise AssertionError(f"no case for the choice field {field}")
 
 
-CHOICE_FIELDS = ("district", "target_group", "category", "feature", "language")
+CHOICE_FIELDS = ("municipality", "district", "target_group", "category", "feature", "language")
 
 
 def test_every_finder_field_has_a_case():

@@ -121,7 +121,7 @@ MISSPELLINGS = [
 
 def ranked(text: str) -> list[str]:
     criteria = FinderCriteria(text=text, now=NOW)
-    return list(activity_list_for_finder(criteria).values_list("slug", flat=True))
+    return [a.slug for a in activity_list_for_finder(criteria)]
 
 
 def test_relevance_on_the_demo_municipality(db: None) -> None:

@@ -1,0 +1,280 @@
+"""How the finder answers fast at national scale: a page of results and a count.
+
+The plain definition of a result list (``selectors.activity_queryset_for_finder``) asks the
+database for every matching activity's next matching session and sorts them all. At 200,000
+activities and millions of sessions that is a pass over the whole window for every request.
+This module gives the same answer, in the same order, while touching only what the page needs:
+
+- **Small candidate sets** (the activity filters, text included, leave at most
+  ``SMALL_SET`` activities): one grouped query gives each candidate's next matching start,
+  ordered by the database; the count is exact.
+- **Large candidate sets**: sessions are read in start order from the ``starts_at`` index,
+  batch by batch, and each activity is taken at its first session. A page of 20 needs a few
+  dozen rows. The count stops at ``COUNT_CAP`` ("more than 200"), as search engines do,
+  because counting every match is the one thing that cannot be done without reading them all.
+- **Text search** ranks in tiers (title, then summary and terms, then description, then the
+  rest), and by how many of the words the title has; each tier is its own run of the two
+  plans above, best tier first, so a common word does not rank every activity that has it.
+- **Sorted by name**: the database walks activities in title order and stops at the page.
+- **Sorted by distance**: a search near a point is bounded by its box, so it is a small set.
+
+Ties on the next start are broken by title and id in the database's own collation, exactly
+as the plain definition orders them (tested against it in ``tests/test_finder_plan.py``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, overload
+
+from django.db.models import Exists, Min, OuterRef, QuerySet, Subquery
+
+from sammanhang.directory import search
+from sammanhang.directory.models import Activity, Occurrence
+
+SMALL_SET = 2000
+COUNT_CAP = 200
+FIRST_BATCH = 250
+MAX_BATCH = 20000
+
+
+@dataclass
+class _Run:
+    """One rank group's activities in order, as far as they have been read."""
+
+    activities: QuerySet[Activity]
+    sessions: QuerySet[Occurrence]
+    ids: list[int] = field(default_factory=list)
+    starts: dict[int, datetime] = field(default_factory=dict)
+    complete: bool = False
+    rows_after: datetime | None = None
+    batch: int = field(default_factory=lambda: FIRST_BATCH)  # read when the run starts
+
+    def take(self, pk: int, start: datetime) -> None:
+        if pk not in self.starts:
+            self.starts[pk] = start
+            self.ids.append(pk)
+
+
+class FinderResults:
+    """The finder's results, read lazily: ``count()`` and slices, as ``Paginator`` and the API
+    expect of a queryset. A slice returns activities with ``next_start`` (and ``distance_km``
+    near a point), prefetched by ``decorate`` so a page costs the same whatever its size.
+
+    ``activities`` are the published activities passing every activity-level filter (not the
+    text); ``occurrences`` the sessions passing every time and place filter; ``sessions``
+    those whose activity passes too (the same filters, joined rather than as a set).
+    """
+
+    def __init__(
+        self,
+        *,
+        activities: QuerySet[Activity],
+        occurrences: QuerySet[Occurrence],
+        sessions: QuerySet[Occurrence],
+        query: search.ParsedQuery | None,
+        sort: str,
+        near: bool,
+        decorate: Callable[[QuerySet[Activity]], QuerySet[Activity]],
+    ) -> None:
+        self._query = query or None
+        self._matching = search.filter_matching(activities, query) if query else activities
+        self._occurrences = occurrences
+        self._sessions = (
+            search.filter_matching(sessions, query, field="activity_id") if query else sessions
+        )
+        self._sort = sort
+        self._near = near
+        self._decorate = decorate
+        self._runs: list[_Run] | None = None
+        self._distances: list[tuple[int, datetime, float]] | None = None
+        self._count: int | None = None
+        self.count_exact = True
+
+    # --- what Paginator, the printed list and the API ask of a queryset ----------------------
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count, self.count_exact = self._counted()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    @overload
+    def __getitem__(self, key: int) -> Activity: ...
+    @overload
+    def __getitem__(self, key: slice) -> list[Activity]: ...
+    def __getitem__(self, key: int | slice) -> Activity | list[Activity]:
+        if isinstance(key, int):
+            return self[key : key + 1][0]
+        start = key.start or 0
+        if self._sort == "name":
+            by_name = self._present().order_by("title", "pk").values_list("pk", flat=True)
+            ids = list(by_name[start : key.stop])
+        else:
+            ids = self._ordered_ids(math.inf if key.stop is None else key.stop)[start : key.stop]
+        return self._fetch(ids)
+
+    def __iter__(self) -> Iterator[Activity]:
+        return iter(self[:])
+
+    # --- order ------------------------------------------------------------------------------
+
+    def _present(self) -> QuerySet[Activity]:
+        """The matching activities that have a matching session."""
+        return self._matching.filter(Exists(self._occurrences.filter(activity=OuterRef("pk"))))
+
+    def _ordered_ids(self, need: float) -> list[int]:
+        if self._near and self._sort == "distance":
+            return [pk for pk, _first, _km in self._by_distance()]
+        ids: list[int] = []
+        for run in self._all_runs():
+            while len(ids) + len(run.ids) < need and not run.complete:
+                self._read(run, need - len(ids))
+            ids.extend(run.ids)
+            if len(ids) >= need:
+                break
+        return ids
+
+    def _all_runs(self) -> list[_Run]:
+        if self._runs is not None:
+            return self._runs
+        small = _at_most(self._matching, SMALL_SET)
+        if self._query is None or self._sort == "distance":
+            self._runs = [
+                self._small(self._matching) if small else _Run(self._matching, self._sessions)
+            ]
+        elif small:
+            self._runs = [self._small(self._matching, ranked=True)]
+        else:
+            # A common word: each rank group is its own run, best first, read as it is needed.
+            ranked = self._matching.alias(**search.rank_annotations(self._query))
+            ranked_sessions = self._sessions.alias(
+                **search.rank_annotations(self._query, field="activity_id")
+            )
+            words = len(self._query.alternatives)
+            hits = range(words if words > 1 else 0, -1, -1)
+            self._runs = []
+            for tier in (4, 3, 2, 1):
+                for h in hits:
+                    rank = {"search_tier": tier, "title_hits": h}
+                    group = ranked.filter(**rank)
+                    if _at_most(group, SMALL_SET):
+                        self._runs.append(self._small(group))
+                    else:
+                        self._runs.append(_Run(group, ranked_sessions.filter(**rank)))
+        return self._runs
+
+    def _small(self, group: QuerySet[Activity], *, ranked: bool = False) -> _Run:
+        """A small group, read whole: each activity at its next session, in one query."""
+        sessions = self._occurrences.filter(activity__in=group.order_by().values("pk")).values(
+            "activity_id"
+        )
+        order = ["first", "activity__title", "activity_id"]
+        if ranked and self._query is not None:
+            sessions = sessions.annotate(
+                **search.rank_annotations(self._query, field="activity_id")
+            )
+            order = ["-search_tier", "-title_hits", *order]
+        rows = sessions.annotate(first=Min("starts_at")).order_by(*order)
+        run = _Run(group, self._sessions, complete=True)
+        for pk, first in rows.values_list("activity_id", "first"):
+            run.take(pk, first)
+        return run
+
+    def _read(self, run: _Run, wanted: float) -> None:
+        """Read the next batch of sessions in start order; each new activity joins the run.
+
+        A batch ends before its last start time, so that activities starting at the same
+        moment are always read together and ordered by title in the database.
+        """
+        title = Activity.objects.filter(pk=OuterRef("activity_id")).values("title")[:1]
+        rows_qs = run.sessions.annotate(activity_title=Subquery(title)).order_by(
+            "starts_at", "activity_title", "activity_id"
+        )
+        if run.rows_after is not None:
+            rows_qs = rows_qs.filter(starts_at__gt=run.rows_after)
+        rows = list(rows_qs.values_list("activity_id", "starts_at")[: run.batch])
+        if len(rows) < run.batch:
+            run.complete = True
+        elif rows[0][1] < rows[-1][1]:
+            rows = [r for r in rows if r[1] < rows[-1][1]]
+            run.rows_after = rows[-1][1]
+        else:
+            # One instant filled the whole batch (many groups start at 18:00): read it whole.
+            instant = rows[-1][1]
+            rows = list(rows_qs.filter(starts_at=instant).values_list("activity_id", "starts_at"))
+            run.rows_after = instant
+        before = len(run.ids)
+        for pk, start in rows:
+            run.take(pk, start)
+        # Size the next batch by how many new activities a row brought this time, so a
+        # selective search reads enough in one go and a broad one reads no more than needed.
+        wanted -= len(run.ids) - before
+        per_row = max((len(run.ids) - before) / max(len(rows), 1), 0.01)
+        run.batch = int(min(max(wanted / per_row * 1.2, FIRST_BATCH), MAX_BATCH))
+
+    def _by_distance(self) -> list[tuple[int, datetime, float]]:
+        if self._distances is not None:
+            return self._distances
+        rows = (
+            self._sessions.values("activity_id")
+            .annotate(first=Min("starts_at"), km=Min("distance_km"))
+            .order_by("km", "first", "activity__title", "activity_id")
+            .values_list("activity_id", "first", "km")
+        )
+        self._distances = list(rows)
+        return self._distances
+
+    # --- count ------------------------------------------------------------------------------
+
+    def _counted(self) -> tuple[int, bool]:
+        if self._near and self._sort == "distance":
+            return len(self._by_distance()), True
+        total = 0
+        for run in self._all_runs():
+            while not run.complete and total + len(run.ids) < COUNT_CAP:
+                self._read(run, COUNT_CAP - total - len(run.ids))
+            total += len(run.ids)
+            if not run.complete:
+                # At least this many; reading on would mean reading every match.
+                return COUNT_CAP, False
+        return total, True
+
+    # --- the page ---------------------------------------------------------------------------
+
+    def _fetch(self, ids: list[int]) -> list[Activity]:
+        """The activities of a page, in order, with their next start (and distance)."""
+        if not ids:
+            return []
+        found: dict[int, Any] = {}
+        for run in self._runs or []:
+            found.update((pk, {"first": start}) for pk, start in run.starts.items())
+        for pk, first, km in self._distances or []:
+            found[pk] = {"first": first, "km": km}
+        if any(pk not in found or (self._near and "km" not in found[pk]) for pk in ids):
+            # Sorted by name (no run read) or near a point (distances): one query for the page.
+            firsts = self._occurrences.filter(activity_id__in=ids).values("activity_id")
+            firsts = firsts.annotate(first=Min("starts_at"))
+            if self._near:
+                firsts = firsts.annotate(km=Min("distance_km"))
+            found.update((row["activity_id"], row) for row in firsts)
+        activities = {a.pk: a for a in self._decorate(Activity.objects.filter(pk__in=ids))}
+        page = []
+        for pk in ids:
+            activity = activities[pk]
+            row = found.get(pk, {})
+            activity.next_start = row.get("first")  # type: ignore[attr-defined]
+            if self._near:
+                activity.distance_km = row.get("km")  # type: ignore[attr-defined]
+            page.append(activity)
+        return page
+
+
+def _at_most(activities: QuerySet[Activity], limit: int) -> bool:
+    """Whether there are at most ``limit`` of them, counting no further than one past it."""
+    return activities.order_by().values("pk")[: limit + 1].count() <= limit

@@ -1,0 +1,138 @@
+"""The finder's fast plan (``directory.finder``) gives the plain definition's answer.
+
+On the demo municipality, for searches of every kind, the fast plan's order and count must be
+those of ``activity_queryset_for_finder``, the one-query definition. Each search runs three
+ways: with the real thresholds (the demo is a small set, read whole), and with thresholds so
+low that every search is read from the start index in small batches and ranked in tier runs,
+and the count stops early, which is how a national-scale directory is read.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sammanhang.directory import finder, geo
+from sammanhang.directory.models import Place
+from sammanhang.directory.selectors import (
+    FinderCriteria,
+    activity_list_for_finder,
+    activity_queryset_for_finder,
+)
+from sammanhang.web.demo.loader import demo_load
+
+DEMO_TODAY = date(2026, 11, 23)
+# Tuesday evening: some sessions are on, many start within the hour (ties at 18:00).
+NOW = datetime.combine(DEMO_TODAY, time(17, 30), tzinfo=ZoneInfo("Europe/Stockholm"))
+
+SEARCHES: list[dict[str, object]] = [
+    {},
+    {"sort": "name"},
+    {"open_now": True},
+    {"weekdays": (6, 7)},
+    {"starts_after": time(17)},
+    {"starts_before": time(12), "weekdays": (1, 2, 3)},
+    {"free": True, "drop_in": True},
+    {"target_groups": ("npf",)},
+    {"categories": ("idrott", "motesplats")},
+    {"age": 70},
+    {"date_from": date(2026, 12, 20), "date_to": date(2027, 1, 6)},
+    {"text": "fika"},
+    {"text": "promenad"},
+    {"text": "fika autism"},
+    {"text": "träffpunkt kväll"},
+    {"text": "innebandy", "sort": "name"},
+    {"text": "fika", "starts_after": time(17)},
+    {"languages": ("ar", "en")},
+]
+
+
+@pytest.fixture
+def demo(db: None) -> None:
+    demo_load(today=DEMO_TODAY)
+
+
+def _both(criteria: FinderCriteria) -> tuple[list[str], list[str], finder.FinderResults]:
+    plain = list(activity_queryset_for_finder(criteria).values_list("slug", flat=True))
+    fast = [a.slug for a in activity_list_for_finder(criteria)]
+    return plain, fast, activity_list_for_finder(criteria)
+
+
+def _check_every_search(extra: dict[str, object] | None = None) -> list[str]:
+    failures = []
+    checked = 0
+    for search in SEARCHES:
+        criteria = FinderCriteria(now=NOW, **{**search, **(extra or {})})  # type: ignore[arg-type]
+        plain, fast, counted = _both(criteria)
+        checked += bool(plain)
+        if fast != plain:
+            failures.append(f"{search}: plain {plain[:8]}…, fast {fast[:8]}…")
+        # Exact, or stopped at the cap with at least that many there.
+        count = counted.count()
+        if (counted.count_exact and count != len(plain)) or (
+            not counted.count_exact and (count != finder.COUNT_CAP or len(plain) < count)
+        ):
+            failures.append(f"{search}: count {count} {counted.count_exact}, {len(plain)} there")
+    # The searches must find something, or the comparison proves nothing.
+    assert checked >= len(SEARCHES) - 2
+    return failures
+
+
+def test_small_sets_are_read_whole_in_the_plain_order(demo: None) -> None:
+    assert _check_every_search() == []
+
+
+def test_large_sets_read_in_batches_from_the_start_index_give_the_same_order(
+    demo: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every candidate set is "large" and every batch holds two sessions: ties at one instant
+    # straddle batches, tiers become separate runs, and the count stops at 7.
+    monkeypatch.setattr(finder, "SMALL_SET", 0)
+    monkeypatch.setattr(finder, "FIRST_BATCH", 2)
+    monkeypatch.setattr(finder, "MAX_BATCH", 3)
+    monkeypatch.setattr(finder, "COUNT_CAP", 7)
+    assert _check_every_search() == []
+
+
+def test_a_page_from_the_middle_is_the_plain_orders_slice(
+    demo: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(finder, "SMALL_SET", 0)
+    monkeypatch.setattr(finder, "FIRST_BATCH", 3)
+    monkeypatch.setattr(finder, "MAX_BATCH", 4)
+    for search in ({}, {"text": "fika"}, {"sort": "name"}):
+        criteria = FinderCriteria(now=NOW, **search)  # type: ignore[arg-type]
+        plain = list(activity_queryset_for_finder(criteria).values_list("slug", flat=True))
+        assert len(plain) > 12, search
+        page = [a.slug for a in activity_list_for_finder(criteria)[5:10]]
+        assert page == plain[5:10], search
+
+
+def test_a_count_that_stops_says_so(demo: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(finder, "SMALL_SET", 0)
+    monkeypatch.setattr(finder, "COUNT_CAP", 5)
+    everything = activity_list_for_finder(FinderCriteria(now=NOW))
+    assert everything.count() == 5
+    assert everything.count_exact is False
+    few = activity_list_for_finder(FinderCriteria(now=NOW, text="innebandy"))
+    assert 0 < few.count() < 5
+    assert few.count_exact is True
+
+
+def test_results_carry_their_next_start_and_distance(demo: None) -> None:
+    place = Place.objects.exclude(latitude=None).order_by("pk").first()
+    assert place is not None
+    assert place.latitude is not None
+    assert place.longitude is not None
+    point = geo.Point(place.latitude, place.longitude)
+    for sort in ("distance", "next", "name"):
+        criteria = FinderCriteria(now=NOW, point=point, distance_km=5, sort=sort)
+        plain = list(activity_queryset_for_finder(criteria))
+        fast = list(activity_list_for_finder(criteria))
+        assert [a.slug for a in fast] == [a.slug for a in plain], sort
+        assert plain, "the demo has activities near its own places"
+        for mine, theirs in zip(fast, plain, strict=True):
+            assert mine.next_start == theirs.next_start  # type: ignore[attr-defined]
+            assert mine.distance_km == pytest.approx(theirs.distance_km)  # type: ignore[attr-defined]
