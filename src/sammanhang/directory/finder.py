@@ -24,6 +24,7 @@ as the plain definition orders them (tested against it in ``tests/test_finder_pl
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -46,7 +47,8 @@ class _Run:
     """One rank group's activities in order, as far as they have been read."""
 
     activities: QuerySet[Activity]
-    sessions: QuerySet[Occurrence]
+    # Narrows sessions to those of these activities' text or tier, looked up per row.
+    text_of: Callable[[QuerySet[Occurrence]], QuerySet[Occurrence]] = lambda rows: rows
     ids: list[int] = field(default_factory=list)
     starts: dict[int, datetime] = field(default_factory=dict)
     complete: bool = False
@@ -65,8 +67,7 @@ class FinderResults:
     near a point), prefetched by ``decorate`` so a page costs the same whatever its size.
 
     ``activities`` are the published activities passing every activity-level filter (not the
-    text); ``occurrences`` the sessions passing every time and place filter; ``sessions``
-    those whose activity passes too (the same filters, joined rather than as a set).
+    text); ``occurrences`` the sessions passing every time and place filter.
     """
 
     def __init__(
@@ -74,22 +75,25 @@ class FinderResults:
         *,
         activities: QuerySet[Activity],
         occurrences: QuerySet[Occurrence],
-        sessions: QuerySet[Occurrence],
         query: search.ParsedQuery | None,
         sort: str,
         near: bool,
         decorate: Callable[[QuerySet[Activity]], QuerySet[Activity]],
     ) -> None:
         self._query = query or None
+        self._activities = activities
         self._matching = search.filter_matching(activities, query) if query else activities
         self._occurrences = occurrences
-        self._sessions = (
-            search.filter_matching(sessions, query, field="activity_id") if query else sessions
-        )
+        # Sessions of activities passing the filters: tested per session (one probe by
+        # primary key) as the start index is read. As a join, SQLite's planner would read
+        # every matching activity's sessions first and sort them all.
+        self._passing = occurrences.filter(Exists(activities.filter(pk=OuterRef("activity_id"))))
+        self._sessions = self._text_of_matching(self._passing)
         self._sort = sort
         self._near = near
         self._decorate = decorate
         self._runs: list[_Run] | None = None
+        self._groups: Iterator[Callable[[], _Run]] = iter(())
         self._distances: list[tuple[int, datetime, float]] | None = None
         self._count: int | None = None
         self.count_exact = True
@@ -132,7 +136,7 @@ class FinderResults:
         if self._near and self._sort == "distance":
             return [pk for pk, _first, _km in self._by_distance()]
         ids: list[int] = []
-        for run in self._all_runs():
+        for run in self._each_run():
             while len(ids) + len(run.ids) < need and not run.complete:
                 self._read(run, need - len(ids))
             ids.extend(run.ids)
@@ -140,49 +144,68 @@ class FinderResults:
                 break
         return ids
 
-    def _all_runs(self) -> list[_Run]:
-        if self._runs is not None:
-            return self._runs
-        small = _at_most(self._matching, SMALL_SET)
-        if self._query is None or self._sort == "distance":
-            self._runs = [
-                self._small(self._matching) if small else _Run(self._matching, self._sessions)
-            ]
-        elif small:
-            self._runs = [self._small(self._matching, ranked=True)]
-        else:
-            # A common word: each rank group is its own run, best first, read as it is needed.
-            ranked = self._matching.alias(**search.rank_annotations(self._query))
-            ranked_sessions = self._sessions.alias(
-                **search.rank_annotations(self._query, field="activity_id")
-            )
-            words = len(self._query.alternatives)
-            hits = range(words if words > 1 else 0, -1, -1)
+    def _each_run(self) -> Iterator[_Run]:
+        """The runs in rank order, each made only when the page or the count reaches it."""
+        if self._runs is None:
             self._runs = []
-            for tier in (4, 3, 2, 1):
-                for h in hits:
-                    rank = {"search_tier": tier, "title_hits": h}
-                    group = ranked.filter(**rank)
-                    if _at_most(group, SMALL_SET):
-                        self._runs.append(self._small(group))
-                    else:
-                        self._runs.append(_Run(group, ranked_sessions.filter(**rank)))
-        return self._runs
+            self._groups = iter(self._plan())
+        yield from self._runs
+        for make in self._groups:
+            run = make()
+            self._runs.append(run)
+            yield run
+
+    def _plan(self) -> Iterator[Callable[[], _Run]]:
+        ranked = self._query is not None and self._sort == "next"
+        if not ranked or _at_most(self._matching, SMALL_SET):
+            yield lambda: self._small_or_stream(
+                self._matching, self._text_of_matching, ranked=ranked
+            )
+            return
+        # A common word: each rank group is its own run, best first, read as it is needed.
+        query = self._query
+        assert query is not None
+        words = len(query.alternatives)
+        for tier in (4, 3, 2, 1):
+            for hits in range(words if words > 1 else 0, -1, -1):
+                group = search.filter_tier(self._activities, query, tier)
+                if words > 1:
+                    group = group.alias(hits=search.title_hits(query)).filter(hits=hits)
+                text_of = functools.partial(_in_tier, query=query, tier=tier, hits=hits)
+                yield functools.partial(self._small_or_stream, group, text_of)
+
+    def _text_of_matching(self, sessions: QuerySet[Occurrence]) -> QuerySet[Occurrence]:
+        if self._query is None:
+            return sessions
+        return search.filter_matching(sessions, self._query, field="activity_id", hashed=True)
+
+    def _small_or_stream(
+        self,
+        group: QuerySet[Activity],
+        text_of: Callable[[QuerySet[Occurrence]], QuerySet[Occurrence]],
+        *,
+        ranked: bool = False,
+    ) -> _Run:
+        if ranked or _at_most(group, SMALL_SET):
+            return self._small(group, ranked=ranked)
+        return _Run(group, text_of)
 
     def _small(self, group: QuerySet[Activity], *, ranked: bool = False) -> _Run:
-        """A small group, read whole: each activity at its next session, in one query."""
-        sessions = self._occurrences.filter(activity__in=group.order_by().values("pk")).values(
-            "activity_id"
+        """A small group, read whole: each activity at its next session, in one query (and,
+        ranked, one more for the text ranks of those activities only)."""
+        rows = list(
+            self._occurrences.filter(activity__in=group.order_by().values("pk"))
+            .values("activity_id")
+            .annotate(first=Min("starts_at"))
+            .order_by("first", "activity__title", "activity_id")
+            .values_list("activity_id", "first")
         )
-        order = ["first", "activity__title", "activity_id"]
         if ranked and self._query is not None:
-            sessions = sessions.annotate(
-                **search.rank_annotations(self._query, field="activity_id")
-            )
-            order = ["-search_tier", "-title_hits", *order]
-        rows = sessions.annotate(first=Min("starts_at")).order_by(*order)
-        run = _Run(group, self._sessions, complete=True)
-        for pk, first in rows.values_list("activity_id", "first"):
+            ranks = search.ranks([pk for pk, _first in rows], self._query)
+            # Stable: within a rank the database's order (next start, title) stays.
+            rows.sort(key=lambda row: (-ranks[row[0]][0], -ranks[row[0]][1]))
+        run = _Run(group, complete=True)
+        for pk, first in rows:
             run.take(pk, first)
         return run
 
@@ -193,8 +216,10 @@ class FinderResults:
         moment are always read together and ordered by title in the database.
         """
         title = Activity.objects.filter(pk=OuterRef("activity_id")).values("title")[:1]
-        rows_qs = run.sessions.annotate(activity_title=Subquery(title)).order_by(
-            "starts_at", "activity_title", "activity_id"
+        rows_qs = (
+            run.text_of(self._passing)
+            .annotate(activity_title=Subquery(title))
+            .order_by("starts_at", "activity_title", "activity_id")
         )
         if run.rows_after is not None:
             rows_qs = rows_qs.filter(starts_at__gt=run.rows_after)
@@ -236,7 +261,7 @@ class FinderResults:
         if self._near and self._sort == "distance":
             return len(self._by_distance()), True
         total = 0
-        for run in self._all_runs():
+        for run in self._each_run():
             while not run.complete and total + len(run.ids) < COUNT_CAP:
                 self._read(run, COUNT_CAP - total - len(run.ids))
             total += len(run.ids)
@@ -278,3 +303,13 @@ class FinderResults:
 def _at_most(activities: QuerySet[Activity], limit: int) -> bool:
     """Whether there are at most ``limit`` of them, counting no further than one past it."""
     return activities.order_by().values("pk")[: limit + 1].count() <= limit
+
+
+def _in_tier(
+    sessions: QuerySet[Occurrence], *, query: search.ParsedQuery, tier: int, hits: int
+) -> QuerySet[Occurrence]:
+    sessions = search.filter_tier(sessions, query, tier, field="activity_id", hashed=True)
+    if len(query.alternatives) > 1:
+        title_hits = search.title_hits(query, field="activity_id")
+        sessions = sessions.alias(hits=title_hits).filter(hits=hits)
+    return sessions

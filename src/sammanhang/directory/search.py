@@ -41,7 +41,15 @@ from typing import Any
 import snowballstemmer
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 
@@ -55,8 +63,12 @@ CLOSE = 0.75  # difflib ratio for a correction on SQLite (pg_trgm's own threshol
 NEARLY = 0.9  # other corrections must be nearly as close as the best one
 _WORD = re.compile(r"\w+", re.UNICODE)
 # ts_filter weight sets for the tiers: all words within these weights.
-TIERS = ((4, "A", "{title_stems}"), (3, "AB", "{title_stems topic_stems}"))
-TIER_ABC = (2, "ABC", "{title_stems topic_stems body_stems}")
+# (tier, PostgreSQL text with its own GIN index (migration 0007), SQLite FTS5 columns)
+TIERS = (
+    (4, "title", "{title_stems}"),
+    (3, "title || ' ' || topic", "{title_stems topic_stems}"),
+)
+TIER_ABC = (2, "title || ' ' || topic || ' ' || body", "{title_stems topic_stems body_stems}")
 
 
 @cache
@@ -355,24 +367,18 @@ def _prefix(word_stem: str) -> str:
     return "*" if len(word_stem) >= MIN_PREFIX else ""
 
 
-def _pg_tsquery(query: ParsedQuery, weights: str = "") -> str:
+def _pg_tsquery(query: ParsedQuery) -> str:
     """A tsquery of the words as typed; PostgreSQL's ``swedish`` configuration stems them.
 
-    ``weights`` ("A", "AB" …) restricts every word to those fields: unlike ``ts_filter`` on
-    the document, a weight label is answered from the GIN index, so a tier costs an index
-    lookup rather than a pass over every activity. Every part is ``\\w+`` only, so nothing
-    typed can change the query's structure.
+    Every part is ``\\w+`` only, so nothing typed can change the query's structure.
     """
-
-    def label(word: str) -> str:
-        mark = ":*" if _prefix(stem(word)) else ""
-        if weights:
-            mark = (mark or ":") + weights
-        return word + mark
-
     parts = []
     for options in query.alternatives:
-        alts = [" <-> ".join(label(w) for w in words(o)) for o in options if words(o)]
+        alts = [
+            " <-> ".join(w + (":*" if _prefix(stem(w)) else "") for w in words(o))
+            for o in options
+            if words(o)
+        ]
         parts.append("(" + " | ".join(alts) + ")")
     return " & ".join(parts)
 
@@ -394,17 +400,14 @@ def _fts5_match(query: ParsedQuery, columns: str = "") -> str:
 def _matching_ids_sql(
     query: ParsedQuery, tier: tuple[int, str, str] | None
 ) -> tuple[str, list[str]]:
+    """The ids of the activities matching ``query`` (in ``tier``'s text only, if given)."""
     if connection.vendor == "postgresql":
-        if tier is None:
-            return (
-                "SELECT activity_id FROM directory_activitysearch"
-                " WHERE document @@ to_tsquery('swedish', %s)",
-                [_pg_tsquery(query)],
-            )
+        text = "document" if tier is None else f"to_tsvector('swedish', {tier[1]})"
+        # A tier's own text, as its expression index has it, is answered from that index.
         return (
-            "SELECT activity_id FROM directory_activitysearch"
-            " WHERE document @@ to_tsquery('swedish', %s)",
-            [_pg_tsquery(query, tier[1])],
+            "SELECT activity_id FROM directory_activitysearch"  # noqa: S608 (constant text)
+            f" WHERE {text} @@ to_tsquery('swedish', %s)",
+            [_pg_tsquery(query)],
         )
     columns = tier[2] if tier else ""
     return (
@@ -413,14 +416,35 @@ def _matching_ids_sql(
     )
 
 
-def filter_matching(rows: QuerySet[Any], query: ParsedQuery, field: str = "pk") -> QuerySet[Any]:
+def _member(
+    rows: QuerySet[Any], field: str, sql: str, params: list[str], *, hashed: bool, keep: bool
+) -> QuerySet[Any]:
+    """Keep (or with ``keep`` false, drop) the rows whose ``field`` is in the set ``sql``.
+
+    ``hashed``: as a CASE, which neither database turns into a join or drives an index
+    lookup from. PostgreSQL builds the set once and looks each row up in a hash; SQLite
+    builds it once as a temporary table. A read of sessions in start order then stays in
+    start order; as a plain ``IN``, both planners would rather read the set's activities'
+    sessions and sort them all.
+    """
+    # RawSQL: constant SQL text, everything typed travels as bound parameters.
+    members = Q(**{f"{field}__in": RawSQL(sql, params)})  # noqa: S611
+    if not hashed:
+        return rows.filter(members) if keep else rows.exclude(members)
+    inside = Case(When(members, then=Value(1)), default=Value(0), output_field=IntegerField())
+    name = f"in_set_{len(rows.query.annotations)}"
+    return rows.alias(**{name: inside}).filter(**{name: 1 if keep else 0})
+
+
+def filter_matching(
+    rows: QuerySet[Any], query: ParsedQuery, field: str = "pk", *, hashed: bool = False
+) -> QuerySet[Any]:
     """Keep the activities (or, by ``field``, their sessions) that match ``query``; a query
     without words filters nothing."""
     if not query:
         return rows
     sql, params = _matching_ids_sql(query, None)
-    # RawSQL: constant SQL text, everything typed travels as bound parameters.
-    return rows.filter(**{f"{field}__in": RawSQL(sql, params)})  # noqa: S611
+    return _member(rows, field, sql, params, hashed=hashed, keep=True)
 
 
 def rank_annotations(query: ParsedQuery, field: str = "pk") -> dict[str, Any]:
@@ -454,6 +478,69 @@ def rank_annotations(query: ParsedQuery, field: str = "pk") -> dict[str, Any]:
         "search_tier": Case(*whens, default=Value(1), output_field=IntegerField()),
         "title_hits": title_hits,
     }
+
+
+def filter_tier(
+    rows: QuerySet[Any], query: ParsedQuery, tier: int, field: str = "pk", *, hashed: bool = False
+) -> QuerySet[Any]:
+    """Keep the rows whose activity's best tier is exactly ``tier`` (as ``search_tier`` says).
+
+    The tiers nest (a title match is a topic match too, and every tier is a match), so
+    "exactly" is "in this tier's set and not in the next better one": each set comes from its
+    own index, and a search that fills its page from the title tier never builds the larger
+    sets below it. ``rows`` need not be filtered by ``filter_matching`` first.
+    """
+    sets = {4: TIERS[0], 3: TIERS[1], 2: TIER_ABC}
+    if tier not in sets:
+        rows = filter_matching(rows, query, field, hashed=hashed)
+    if tier in sets:
+        sql, params = _matching_ids_sql(query, sets[tier])
+        rows = _member(rows, field, sql, params, hashed=hashed, keep=True)
+    if tier + 1 in sets:
+        sql, params = _matching_ids_sql(query, sets[tier + 1])
+        rows = _member(rows, field, sql, params, hashed=hashed, keep=False)
+    return rows
+
+
+def title_hits(query: ParsedQuery, field: str = "pk") -> Any:
+    """How many of the query's words the title has (0 for a one-word query)."""
+    return rank_annotations(query, field)["title_hits"]
+
+
+def ranks(ids: list[int], query: ParsedQuery) -> dict[int, tuple[int, int]]:
+    """(``search_tier``, ``title_hits``) of each of a few activities, as ``rank_annotations``.
+
+    PostgreSQL tests each activity's own stored document (``ts_filter`` by weight), which for
+    a few hundred rows is cheaper than building the tiers' sets from their indexes; SQLite's
+    FTS5 answers the sets from its index either way.
+    """
+    if not ids or not query:
+        return dict.fromkeys(ids, (1, 0))
+    if connection.vendor != "postgresql":
+        ranked: QuerySet[Any] = Activity.objects.filter(pk__in=ids).annotate(
+            **rank_annotations(query)
+        )
+        return {pk: (t, h) for pk, t, h in ranked.values_list("pk", "search_tier", "title_hits")}
+    tsquery = _pg_tsquery(query)
+    words_sql, params = [], [tsquery, tsquery, tsquery]
+    if len(query.alternatives) > 1:
+        for options in query.alternatives:
+            words_sql.append("(ts_filter(document, '{a}') @@ to_tsquery('swedish', %s))::int")
+            params.append(_pg_tsquery(ParsedQuery((options,))))
+    hits = " + ".join(words_sql) or "0"
+    # Constant SQL text; everything typed travels as parameters.
+    sql = (
+        "SELECT activity_id, CASE"  # noqa: S608
+        " WHEN ts_filter(document, '{a}') @@ to_tsquery('swedish', %s) THEN 4"
+        " WHEN ts_filter(document, '{a,b}') @@ to_tsquery('swedish', %s) THEN 3"
+        " WHEN ts_filter(document, '{a,b,c}') @@ to_tsquery('swedish', %s) THEN 2"
+        f" ELSE 1 END, {hits} FROM directory_activitysearch"
+        " WHERE activity_id = ANY(%s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, ids])
+        found = {pk: (tier, hits) for pk, tier, hits in cursor.fetchall()}
+    return {pk: found.get(pk, (1, 0)) for pk in ids}
 
 
 def filter_and_rank(activities: QuerySet[Activity], query: ParsedQuery) -> QuerySet[Activity]:

@@ -277,13 +277,6 @@ def activity_list_for_finder(
     return FinderResults(
         activities=_activities_passing(criteria),
         occurrences=occurrences,
-        # Tested per session (one probe by primary key) as the start index is read: as a join,
-        # SQLite's planner would read every activity first and sort all their sessions.
-        sessions=occurrences.filter(
-            Exists(
-                Activity.objects.filter(*_activity_conditions(criteria), pk=OuterRef("activity_id"))
-            )
-        ),
         query=query if criteria.text else None,
         sort=criteria.sort,
         near=criteria.point is not None,
