@@ -19,6 +19,7 @@ after ``generate.py``'s default ``--today``), so every run asks the same questio
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import sys
@@ -94,6 +95,7 @@ def main() -> None:
         f"{Occurrence.objects.count()} occurrences; {args.runs} runs each; times in ms"
     )
     requests = requests_to_time()
+    gc.freeze()  # as sammanhang.wsgi does in each gunicorn worker
     print(f"{'request':30} {'median':>7} {'p95':>7} {'sql':>7} {'queries':>7} {'kB':>6}  results")
     for label, query in requests:
         if args.only and args.only not in label:

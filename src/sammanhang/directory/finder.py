@@ -37,6 +37,7 @@ from sammanhang.directory import search
 from sammanhang.directory.models import Activity, Occurrence
 
 SMALL_SET = 2000
+SMALL_SESSIONS = 20000
 COUNT_CAP = 200
 FIRST_BATCH = 250
 MAX_BATCH = 20000
@@ -79,6 +80,7 @@ class FinderResults:
         sort: str,
         near: bool,
         decorate: Callable[[QuerySet[Activity]], QuerySet[Activity]],
+        narrow_place: bool = False,
     ) -> None:
         self._query = query or None
         self._activities = activities
@@ -91,6 +93,7 @@ class FinderResults:
         self._sessions = self._text_of_matching(self._passing)
         self._sort = sort
         self._near = near
+        self._narrow_place = narrow_place
         self._decorate = decorate
         self._runs: list[_Run] | None = None
         self._groups: Iterator[Callable[[], _Run]] = iter(())
@@ -157,7 +160,10 @@ class FinderResults:
 
     def _plan(self) -> Iterator[Callable[[], _Run]]:
         ranked = self._query is not None and self._sort == "next"
-        if not ranked or _at_most(self._matching, SMALL_SET):
+        # A district (or a point) can leave few sessions even when the words and filters
+        # leave many activities: then the sessions are the small set to read whole.
+        few_sessions = self._narrow_place and _at_most(self._occurrences, SMALL_SESSIONS)
+        if not ranked or few_sessions or _at_most(self._matching, SMALL_SET):
             yield lambda: self._small_or_stream(
                 self._matching, self._text_of_matching, ranked=ranked
             )
@@ -188,6 +194,8 @@ class FinderResults:
     ) -> _Run:
         if ranked or _at_most(group, SMALL_SET):
             return self._small(group, ranked=ranked)
+        if self._narrow_place and _at_most(self._occurrences, SMALL_SESSIONS):
+            return self._small(group)
         return _Run(group, text_of)
 
     def _small(self, group: QuerySet[Activity], *, ranked: bool = False) -> _Run:
@@ -300,9 +308,9 @@ class FinderResults:
         return page
 
 
-def _at_most(activities: QuerySet[Activity], limit: int) -> bool:
+def _at_most(rows: QuerySet[Any], limit: int) -> bool:
     """Whether there are at most ``limit`` of them, counting no further than one past it."""
-    return activities.order_by().values("pk")[: limit + 1].count() <= limit
+    return rows.order_by().values("pk")[: limit + 1].count() <= limit
 
 
 def _in_tier(

@@ -12,6 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from sammanhang.core import clock
+from sammanhang.core.widgets import FastCheckboxSelectMultiple, FastRadioSelect, FastSelect
 from sammanhang.directory import geo, selectors
 from sammanhang.directory.models import Taxonomy, Weekday
 from sammanhang.directory.templatetags.directory import language_name
@@ -36,15 +37,16 @@ class FinderForm(forms.Form):
     municipality = forms.ChoiceField(
         label=_("Municipality"),
         required=False,
+        widget=FastSelect,
         help_text=_("Choose a municipality and search to choose among its districts."),
     )
     district = forms.MultipleChoiceField(
-        label=_("District"), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("District"), required=False, widget=FastCheckboxSelectMultiple
     )
     when = forms.ChoiceField(
         label=_("Day"),
         required=False,
-        widget=forms.RadioSelect,
+        widget=FastRadioSelect,
         choices=[
             ("", _("Any day")),
             ("today", _("Today")),
@@ -61,7 +63,7 @@ class FinderForm(forms.Form):
     time_of_day = forms.ChoiceField(
         label=_("Time of day"),
         required=False,
-        widget=forms.RadioSelect,
+        widget=FastRadioSelect,
         choices=[
             ("", _("Any time")),
             ("daytime", _("Daytime (starts before 16:00)")),
@@ -74,7 +76,7 @@ class FinderForm(forms.Form):
         required=False,
         coerce=int,
         choices=WEEKDAYS,
-        widget=forms.CheckboxSelectMultiple,
+        widget=FastCheckboxSelectMultiple,
     )
     starts_after = forms.TimeField(
         label=_("Starts at or after"),
@@ -102,19 +104,19 @@ class FinderForm(forms.Form):
     )
     open_now = forms.BooleanField(label=_("Happening now"), required=False)
     target_group = forms.MultipleChoiceField(
-        label=_("For whom"), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("For whom"), required=False, widget=FastCheckboxSelectMultiple
     )
     category = forms.MultipleChoiceField(
-        label=_("What"), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("What"), required=False, widget=FastCheckboxSelectMultiple
     )
     free = forms.BooleanField(label=_("Free"), required=False)
     companion_free = forms.BooleanField(label=_("Companion goes free"), required=False)
     drop_in = forms.BooleanField(label=_("Drop in, no sign-up"), required=False)
     feature = forms.MultipleChoiceField(
-        label=_("Accessibility"), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Accessibility"), required=False, widget=FastCheckboxSelectMultiple
     )
     language = forms.MultipleChoiceField(
-        label=_("Language"), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Language"), required=False, widget=FastCheckboxSelectMultiple
     )
     age = forms.IntegerField(
         label=_("Age"),
@@ -150,6 +152,7 @@ class FinderForm(forms.Form):
             ("", _("Within 2 km (unless you choose)")),
             *[(km, _("Within %(km)s km") % {"km": km}) for km in DISTANCE_CHOICES_KM],
         ],
+        widget=FastSelect,
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),
@@ -159,6 +162,7 @@ class FinderForm(forms.Form):
             ("name", _("Name")),
             ("distance", _("Distance")),
         ],
+        widget=FastSelect,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

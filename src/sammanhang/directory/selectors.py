@@ -281,6 +281,7 @@ def activity_list_for_finder(
         sort=criteria.sort,
         near=criteria.point is not None,
         decorate=decorated,
+        narrow_place=bool(criteria.districts or criteria.municipality or criteria.point),
     )
 
 

@@ -46,6 +46,9 @@ SEARCHES: list[dict[str, object]] = [
     {"text": "innebandy", "sort": "name"},
     {"text": "fika", "starts_after": time(17)},
     {"languages": ("ar", "en")},
+    {"districts": ("centrum", "soder")},
+    {"text": "fika", "districts": ("centrum", "tagaborg"), "starts_after": time(16)},
+    {"municipality": "helsingborg", "sort": "name"},
 ]
 
 
@@ -90,6 +93,7 @@ def test_large_sets_read_in_batches_from_the_start_index_give_the_same_order(
     # Every candidate set is "large" and every batch holds two sessions: ties at one instant
     # straddle batches, tiers become separate runs, and the count stops at 7.
     monkeypatch.setattr(finder, "SMALL_SET", 0)
+    monkeypatch.setattr(finder, "SMALL_SESSIONS", 0)
     monkeypatch.setattr(finder, "FIRST_BATCH", 2)
     monkeypatch.setattr(finder, "MAX_BATCH", 3)
     monkeypatch.setattr(finder, "COUNT_CAP", 7)
