@@ -94,6 +94,7 @@ class FinderResults:
         self._sort = sort
         self._near = near
         self._narrow_place = narrow_place
+        self._few: bool | None = None
         self._decorate = decorate
         self._runs: list[_Run] | None = None
         self._groups: Iterator[Callable[[], _Run]] = iter(())
@@ -160,10 +161,7 @@ class FinderResults:
 
     def _plan(self) -> Iterator[Callable[[], _Run]]:
         ranked = self._query is not None and self._sort == "next"
-        # A district (or a point) can leave few sessions even when the words and filters
-        # leave many activities: then the sessions are the small set to read whole.
-        few_sessions = self._narrow_place and _at_most(self._occurrences, SMALL_SESSIONS)
-        if not ranked or few_sessions or _at_most(self._matching, SMALL_SET):
+        if not ranked or self._few_sessions() or _at_most(self._matching, SMALL_SET):
             yield lambda: self._small_or_stream(
                 self._matching, self._text_of_matching, ranked=ranked
             )
@@ -185,6 +183,13 @@ class FinderResults:
             return sessions
         return search.filter_matching(sessions, self._query, field="activity_id", hashed=True)
 
+    def _few_sessions(self) -> bool:
+        """Whether a district (or a point) leaves few sessions: even when the words and
+        filters leave many activities, the sessions are then the small set to read whole."""
+        if self._few is None:
+            self._few = self._narrow_place and _at_most(self._occurrences, SMALL_SESSIONS)
+        return self._few
+
     def _small_or_stream(
         self,
         group: QuerySet[Activity],
@@ -192,18 +197,27 @@ class FinderResults:
         *,
         ranked: bool = False,
     ) -> _Run:
+        if self._few_sessions():
+            # From the sessions, each testing its activity (the place index leads).
+            sessions = self._passing
+            if group is self._matching and self._query is not None:
+                sessions = search.filter_sessions_matching(sessions, self._query)
+            else:
+                sessions = text_of(sessions)
+            return self._small(group, sessions, ranked=ranked)
         if ranked or _at_most(group, SMALL_SET):
-            return self._small(group, ranked=ranked)
-        if self._narrow_place and _at_most(self._occurrences, SMALL_SESSIONS):
-            return self._small(group)
+            # From the few activities, each with its sessions (the activity index leads).
+            sessions = self._occurrences.filter(activity__in=group.order_by().values("pk"))
+            return self._small(group, sessions, ranked=ranked)
         return _Run(group, text_of)
 
-    def _small(self, group: QuerySet[Activity], *, ranked: bool = False) -> _Run:
-        """A small group, read whole: each activity at its next session, in one query (and,
+    def _small(
+        self, group: QuerySet[Activity], sessions: QuerySet[Occurrence], *, ranked: bool = False
+    ) -> _Run:
+        """A small set, read whole: each activity at its next session, in one query (and,
         ranked, one more for the text ranks of those activities only)."""
         rows = list(
-            self._occurrences.filter(activity__in=group.order_by().values("pk"))
-            .values("activity_id")
+            sessions.values("activity_id")
             .annotate(first=Min("starts_at"))
             .order_by("first", "activity__title", "activity_id")
             .values_list("activity_id", "first")

@@ -40,6 +40,7 @@ from typing import Any
 
 import snowballstemmer
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection, transaction
 from django.db.models import (
     Case,
@@ -478,6 +479,19 @@ def rank_annotations(query: ParsedQuery, field: str = "pk") -> dict[str, Any]:
         "search_tier": Case(*whens, default=Value(1), output_field=IntegerField()),
         "title_hits": title_hits,
     }
+
+
+def filter_sessions_matching(sessions: QuerySet[Any], query: ParsedQuery) -> QuerySet[Any]:
+    """Keep the sessions whose activity matches ``query``, testing each session's own
+    activity: for a few sessions (one district) that costs less than building the set of every
+    matching activity, which for a common word is most of them. SQLite's FTS5 builds the set
+    from its index cheaply, so it keeps the set."""
+    if not query:
+        return sessions
+    if connection.vendor != "postgresql":
+        return filter_matching(sessions, query, field="activity_id", hashed=True)
+    raw = SearchQuery(_pg_tsquery(query), config="swedish", search_type="raw")
+    return sessions.filter(activity__search__document=raw)
 
 
 def filter_tier(

@@ -140,3 +140,20 @@ def test_results_carry_their_next_start_and_distance(demo: None) -> None:
         for mine, theirs in zip(fast, plain, strict=True):
             assert mine.next_start == theirs.next_start  # type: ignore[attr-defined]
             assert mine.distance_km == pytest.approx(theirs.distance_km)  # type: ignore[attr-defined]
+
+
+def test_the_page_and_the_api_say_when_counting_stopped(
+    client, demo: None, monkeypatch: pytest.MonkeyPatch, settings
+) -> None:
+    settings.SAMMANHANG_FIXED_NOW = NOW.isoformat()
+    monkeypatch.setattr(finder, "SMALL_SET", 0)
+    monkeypatch.setattr(finder, "COUNT_CAP", 3)
+    page = client.get("/aktiviteter/").content.decode()
+    assert "Fler än 3 aktiviteter hittades" in page
+    assert "Välj ett område, en tid eller något annat filter för en kortare lista." in page
+    body = client.get("/api/v1/activities").json()
+    assert body["count"] == 3
+    assert body["count_exact"] is False
+    narrow = client.get("/api/v1/activities?q=innebandy").json()
+    assert narrow["count_exact"] is True
+    assert narrow["count"] == len(narrow["results"])
