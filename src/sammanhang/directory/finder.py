@@ -19,7 +19,7 @@ This module gives the same answer, in the same order, while touching only what t
 - **Sorted by distance**: a search near a point is bounded by its box, so it is a small set.
 
 Ties on the next start are broken by title and id in the database's own collation, exactly
-as the plain definition orders them (tested against it in ``tests/test_finder_plan.py``).
+as the plain definition orders them (tested against it in ``web/tests/test_finder_plan.py``).
 """
 
 from __future__ import annotations
