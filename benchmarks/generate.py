@@ -20,6 +20,7 @@ the same shape as data written by the application. Same arguments, same data.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import random
 import sys
@@ -102,6 +103,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--organisations", type=int, help="default: activities / 10")
     parser.add_argument("--municipalities", type=int, help="default: min(290, activities / 700)")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--fingerprint",
+        action="store_true",
+        help="print a digest of the generated activities and sessions, to compare databases",
+    )
     parser.add_argument("--today", type=date.fromisoformat, default=date(2026, 11, 23))
     return parser.parse_args()
 
@@ -134,6 +140,22 @@ def main() -> None:
         f"{occurrences} occurrences (today {args.today}, seed {args.seed}) "
         f"in {clock.perf_counter() - started:.0f} s"
     )
+    if args.fingerprint:
+        print(f"fingerprint: {_fingerprint()}")
+
+
+def _fingerprint() -> str:
+    """A digest of what the finder reads, the same on every database for the same arguments."""
+    digest = hashlib.sha256()
+    activities = Activity.objects.order_by("slug").values_list("slug", "title", "status")
+    for row in activities.iterator(chunk_size=20_000):
+        digest.update(repr(row).encode())
+    sessions = Occurrence.objects.order_by("activity__slug", "starts_at").values_list(
+        "activity__slug", "starts_at", "cancelled", "district__code"
+    )
+    for slug, starts_at, cancelled, district in sessions.iterator(chunk_size=20_000):
+        digest.update(f"{slug} {starts_at.isoformat()} {cancelled} {district}".encode())
+    return digest.hexdigest()[:16]
 
 
 def _empty() -> None:
@@ -155,7 +177,11 @@ def _municipalities(rnd: random.Random, count: int) -> list[District]:
     ]
     Municipality.objects.bulk_create(municipalities)
     districts = []
-    for municipality in Municipality.objects.filter(slug__startswith="bench-kommun-"):
+    # In id order, not by name: the databases sort names differently, and the draws follow
+    # this order, so both databases get the same data.
+    for municipality in Municipality.objects.filter(slug__startswith="bench-kommun-").order_by(
+        "pk"
+    ):
         for j in range(rnd.randint(5, 12)):
             word = DISTRICT_WORDS[j % len(DISTRICT_WORDS)]
             districts.append(District(municipality=municipality, code=f"d{j}", name=word))
@@ -304,7 +330,9 @@ def _activities(
         ActivityFeature.objects.bulk_create(features, batch_size=5000)
         Schedule.objects.bulk_create(schedules, batch_size=5000)
         occurrences = []
-        for schedule in Schedule.objects.filter(activity__in=saved).select_related("place"):
+        # In id order: a cancelled session is drawn per session, so the order fixes the data.
+        schedules_saved = Schedule.objects.filter(activity__in=saved).select_related("place")
+        for schedule in schedules_saved.order_by("pk"):
             rule = Rule(
                 schedule.freq,
                 schedule.interval,

@@ -168,7 +168,7 @@ class FinderForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         codes = selectors.languages_for_finder()
-        municipalities = [(m.slug, m.name) for m in selectors.municipalities_for_finder()]
+        municipalities = selectors.municipalities_for_finder()
         # One municipality (a municipality's own site): its districts are listed at once and
         # there is nothing to choose. Many (a region, the whole country): listing every
         # district would make the page heavy and the list unusable, so the districts listed
