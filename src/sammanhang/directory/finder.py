@@ -28,10 +28,12 @@ import functools
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, overload
 
-from django.db.models import Exists, Min, OuterRef, QuerySet, Subquery
+from django.db import connection
+from django.db.models import CharField, Exists, F, Min, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Cast
 
 from sammanhang.directory import search
 from sammanhang.directory.models import Activity, Occurrence
@@ -51,12 +53,12 @@ class _Run:
     # Narrows sessions to those of these activities' text or tier, looked up per row.
     text_of: Callable[[QuerySet[Occurrence]], QuerySet[Occurrence]] = lambda rows: rows
     ids: list[int] = field(default_factory=list)
-    starts: dict[int, datetime] = field(default_factory=dict)
+    starts: dict[int, datetime | str] = field(default_factory=dict)  # see _instant
     complete: bool = False
     rows_after: datetime | None = None
     batch: int = field(default_factory=lambda: FIRST_BATCH)  # read when the run starts
 
-    def take(self, pk: int, start: datetime) -> None:
+    def take(self, pk: int, start: datetime | str) -> None:
         if pk not in self.starts:
             self.starts[pk] = start
             self.ids.append(pk)
@@ -245,16 +247,23 @@ class FinderResults:
         )
         if run.rows_after is not None:
             rows_qs = rows_qs.filter(starts_at__gt=run.rows_after)
-        rows = list(rows_qs.values_list("activity_id", "starts_at")[: run.batch])
+        start: Any = F("starts_at")
+        if connection.vendor == "sqlite":
+            # SQLite keeps instants as ISO text, which sorts as the instants do, and Django
+            # would parse every row's; a batch only compares them, so only those kept are
+            # parsed (``_instant``).
+            start = Cast("starts_at", output_field=CharField())
+        rows_qs = rows_qs.annotate(start_key=start)
+        rows = list(rows_qs.values_list("activity_id", "start_key")[: run.batch])
         if len(rows) < run.batch:
             run.complete = True
         elif rows[0][1] < rows[-1][1]:
             rows = [r for r in rows if r[1] < rows[-1][1]]
-            run.rows_after = rows[-1][1]
+            run.rows_after = _instant(rows[-1][1])
         else:
             # One instant filled the whole batch (many groups start at 18:00): read it whole.
-            instant = rows[-1][1]
-            rows = list(rows_qs.filter(starts_at=instant).values_list("activity_id", "starts_at"))
+            instant = _instant(rows[-1][1])
+            rows = list(rows_qs.filter(starts_at=instant).values_list("activity_id", "start_key"))
             run.rows_after = instant
         before = len(run.ids)
         for pk, start in rows:
@@ -300,7 +309,9 @@ class FinderResults:
             return []
         found: dict[int, Any] = {}
         for run in self._runs or []:
-            found.update((pk, {"first": start}) for pk, start in run.starts.items())
+            found.update(
+                (pk, {"first": _instant(run.starts[pk])}) for pk in ids if pk in run.starts
+            )
         for pk, first, km in self._distances or []:
             found[pk] = {"first": first, "km": km}
         if any(pk not in found or (self._near and "km" not in found[pk]) for pk in ids):
@@ -320,6 +331,14 @@ class FinderResults:
                 activity.distance_km = row.get("km")  # type: ignore[attr-defined]
             page.append(activity)
         return page
+
+
+def _instant(value: datetime | str) -> datetime:
+    """An instant as read: a datetime, or SQLite's ISO text in UTC (see ``_read``)."""
+    if isinstance(value, datetime):
+        return value
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _at_most(rows: QuerySet[Any], limit: int) -> bool:

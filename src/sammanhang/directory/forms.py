@@ -169,6 +169,7 @@ class FinderForm(forms.Form):
         super().__init__(*args, **kwargs)
         codes = selectors.languages_for_finder()
         municipalities = selectors.municipalities_for_finder()
+        terms = selectors.term_choices_for_finder()
         # One municipality (a municipality's own site): its districts are listed at once and
         # there is nothing to choose. Many (a region, the whole country): listing every
         # district would make the page heavy and the list unusable, so the districts listed
@@ -183,9 +184,9 @@ class FinderForm(forms.Form):
         choices: dict[str, list[tuple[str, Any]]] = {
             "municipality": [("", _("Any municipality")), *municipalities],
             "district": list(dict.fromkeys((d.code, d.name) for d in districts)),
-            "target_group": _term_choices(Taxonomy.TARGET_GROUP),
-            "category": _term_choices(Taxonomy.CATEGORY),
-            "feature": _term_choices(Taxonomy.ACCESSIBILITY),
+            "target_group": terms[Taxonomy.TARGET_GROUP],
+            "category": terms[Taxonomy.CATEGORY],
+            "feature": terms[Taxonomy.ACCESSIBILITY],
             "language": [(code, capfirst(language_name(code))) for code in codes],
         }
         for name, options in choices.items():
@@ -384,8 +385,3 @@ def _parse_point(lat: str, lon: str) -> geo.Point | None:
 
 def _int_or(value: str) -> int | str:
     return int(value) if value.isdigit() else value
-
-
-def _term_choices(taxonomy: str) -> list[tuple[str, str]]:
-    applies_to = ("activity", "both", "place") if taxonomy == Taxonomy.ACCESSIBILITY else ()
-    return [(t.code, t.name) for t in selectors.terms_for_finder(taxonomy, applies_to=applies_to)]

@@ -24,6 +24,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from sammanhang.core import clock
 from sammanhang.directory import geo, search
@@ -42,6 +43,7 @@ from sammanhang.directory.models import (
     PlaceClosure,
     PlaceFeature,
     Schedule,
+    Taxonomy,
     Term,
 )
 
@@ -442,6 +444,25 @@ def languages_for_finder() -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return [code for (code,) in cursor.fetchall()]
+
+
+def term_choices_for_finder() -> dict[str, list[tuple[str, str]]]:
+    """(code, name in the active language) of the finder's target groups, categories and
+    accessibility features (those for activities, places or both), in order, in one query."""
+    english = (get_language() or "sv").startswith("en")
+    taxonomies = (Taxonomy.TARGET_GROUP, Taxonomy.CATEGORY, Taxonomy.ACCESSIBILITY)
+    choices: dict[str, list[tuple[str, str]]] = {taxonomy: [] for taxonomy in taxonomies}
+    rows = (
+        Term.objects.filter(
+            Q(taxonomy__in=(Taxonomy.TARGET_GROUP, Taxonomy.CATEGORY))
+            | Q(taxonomy=Taxonomy.ACCESSIBILITY, applies_to__in=("activity", "both", "place"))
+        )
+        .order_by("taxonomy", "position", "code")
+        .values_list("taxonomy", "code", "name_sv", "name_en")
+    )
+    for taxonomy, code, name_sv, name_en in rows:
+        choices[taxonomy].append((code, name_en if english else name_sv))
+    return choices
 
 
 def terms_for_finder(taxonomy: str, *, applies_to: tuple[str, ...] = ()) -> QuerySet[Term]:

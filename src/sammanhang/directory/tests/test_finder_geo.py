@@ -266,4 +266,4 @@ def test_distance_search_runs_the_same_bounded_number_of_queries_whatever_its_si
         response = get(client, query)
     assert len(titles(response)) == 20
     # Resolving the place costs at most one query more than coordinates do.
-    assert len(few) <= 13
+    assert len(few) <= 11

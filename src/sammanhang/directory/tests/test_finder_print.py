@@ -100,7 +100,7 @@ def test_print_list_runs_a_bounded_number_of_queries(
             title=f"Extra {number}",
         )
     # The finder's own queries (see test_query_counts) and the printed list's two prefetches.
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(13):
         page = print_page(client)
     assert len(printed_titles(page)) == 33
 

@@ -27,10 +27,10 @@ from sammanhang.directory.models import (
 from .conftest import make_activity, term
 
 # Exact counts as measured, so any new query is noticed; loading per row would add dozens.
-# Finder: form choices (municipalities, districts, 3 taxonomies, languages), the size of the
-# candidate set, their next starts (one grouped query, see directory.finder), the page,
-# 4 prefetches.
-FINDER_QUERIES = 13
+# Finder: form choices (municipalities, districts, the three taxonomies' terms, languages),
+# the size of the candidate set, their next starts (one grouped query, see
+# directory.finder), the page, 4 prefetches.
+FINDER_QUERIES = 11
 # Activity: the activity, 5 prefetches (categories, target groups, features, languages,
 # places with districts), the next occasions.
 ACTIVITY_QUERIES = 7
