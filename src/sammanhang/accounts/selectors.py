@@ -37,6 +37,16 @@ def organisations_public() -> QuerySet[Organisation]:
     return Organisation.objects.order_by("name")
 
 
+def organisations_public_listing(limit: int) -> tuple[list[Organisation], int]:
+    """The publishing organisations by name and how many there are; the list is empty when
+    there are more than ``limit`` (a municipality's handful is worth listing, a country's
+    20,000 are not: that page would weigh half a megabyte)."""
+    first = list(organisations_public().only("name")[: limit + 1])
+    if len(first) <= limit:
+        return first, len(first)
+    return [], organisations_public().count()
+
+
 def audit_events_for_organisation(
     organisation: Organisation, *, limit: int = 100
 ) -> QuerySet[AuditEvent]:

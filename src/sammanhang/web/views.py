@@ -8,7 +8,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.static import serve
 
-from sammanhang.accounts.selectors import organisations_public
+from sammanhang.accounts.selectors import organisations_public_listing
 from sammanhang.core.retention import registered_rules
 
 # The date this accessibility statement was last reviewed against the site (Digg requires it).
@@ -27,8 +27,15 @@ def media(request: HttpRequest, path: str) -> HttpResponseBase:
     return response
 
 
+# More publishing organisations than this are counted on the home page, not listed.
+HOME_ORGANISATIONS = 40
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {"organisations": organisations_public()})
+    organisations, total = organisations_public_listing(HOME_ORGANISATIONS)
+    return render(
+        request, "web/home.html", {"organisations": organisations, "organisations_total": total}
+    )
 
 
 def accessibility_statement(request: HttpRequest) -> HttpResponse:

@@ -105,3 +105,20 @@ def test_print_stylesheet_and_print_url(client, db):
 def test_language_switch_on_a_missing_page_points_to_the_other_language(client, db, path, other):
     html = client.get(path).content.decode()
     assert f'class="site-nav__language" href="{other}"' in html
+
+
+def test_home_lists_a_few_publishers_and_counts_many(client, make_organisation, settings):
+    from sammanhang.web import views
+
+    settings.LANGUAGE_CODE = "sv"
+    make_organisation("Föreningen Gemenskap")
+    make_organisation("Aktivitetshuset")
+    html = client.get("/").content.decode()
+    assert "<li>Aktivitetshuset</li>" in html
+    assert "<li>Föreningen Gemenskap</li>" in html
+    for number in range(views.HOME_ORGANISATIONS):
+        make_organisation(f"Förening {number:02d}")
+    many = client.get("/").content.decode()
+    # 42 organisations: counted, not listed, so a national directory's page stays small.
+    assert "<li>Aktivitetshuset</li>" not in many
+    assert f"{views.HOME_ORGANISATIONS + 2} kommunala förvaltningar, föreningar" in many
