@@ -180,9 +180,10 @@ def _page(
     }
 
 
-def _check_language_only(request: HttpRequest) -> None:
-    """Detail endpoints take no parameter but ``lang``."""
-    errors = {name: [_("Unknown parameter.")] for name in request.GET if name != "lang"}
+def _check_language_only(request: HttpRequest, *, also: tuple[str, ...] = ()) -> None:
+    """Detail endpoints take no parameter but ``lang`` (and those named in ``also``)."""
+    allowed = ("lang", *also)
+    errors = {name: [_("Unknown parameter.")] for name in request.GET if name not in allowed}
     form = api_forms.PageForm({"lang": request.GET.get("lang", "")})
     if not form.is_valid():
         errors.update({n: [str(m) for m in msgs] for n, msgs in form.errors.items()})
@@ -329,14 +330,26 @@ def _filter_type(field: forms.Field) -> str:
     "/filters",
     response={200: schemas.Filters, **ERRORS},
     summary="The activity filters and their allowed values",
-    openapi_extra=_docs(),
+    openapi_extra={
+        "parameters": [
+            _query_parameter("lang", api_forms.PageForm.base_fields["lang"]),
+            _query_parameter("municipality", FinderForm.base_fields["municipality"]),
+        ]
+    },
     tags=["activities"],
 )
 @in_language
 def filters(request: HttpRequest) -> dict[str, Any]:
-    """Every parameter of ``GET /activities`` with its label and, for choices, the values."""
-    _check_language_only(request)
-    form = FinderForm()
+    """Every parameter of ``GET /activities`` with its label and, for choices, the values.
+
+    Where there are several municipalities, district codes repeat between them, so the
+    districts are listed for the ``municipality`` asked for (all of them when there is one).
+    """
+    _check_language_only(request, also=("municipality",))
+    municipality = request.GET.get("municipality", "")
+    form = FinderForm({"municipality": municipality} if municipality else None)
+    if municipality and not form.is_valid() and "municipality" in form.errors:
+        raise ApiInputError({"municipality": [str(m) for m in form.errors["municipality"]]})
     result = []
     for name, field in form.fields.items():
         choices = getattr(field, "choices", []) if isinstance(field, forms.ChoiceField) else []

@@ -495,3 +495,27 @@ def test_distance_from_the_finder_is_in_the_record(rf, directory):
     assert records.activity(request, activity, occurrences=[])["distance_km"] is None
     activity.distance_km = 1.23456
     assert records.activity(request, activity, occurrences=[])["distance_km"] == 1.23
+
+
+def test_filters_list_a_chosen_municipalitys_districts_when_there_are_several(client, directory):
+    from sammanhang.directory.models import District, Municipality
+
+    other = Municipality.objects.create(code="1284", name="Höganäs", slug="hoganas")
+    District.objects.create(municipality=other, code="centrum", name="Höganäs centrum")
+    District.objects.create(municipality=other, code="nyhamnslage", name="Nyhamnsläge")
+
+    def districts(query: str) -> list[dict[str, str]]:
+        filters = get(client, "/api/v1/filters" + query)["filters"]
+        return {f["name"]: f for f in filters}["district"]["choices"]
+
+    # Two municipalities both have a "centrum": without one chosen, no district is listed.
+    assert districts("") == []
+    assert districts("?municipality=hoganas") == [
+        {"code": "centrum", "name": "Höganäs centrum"},
+        {"code": "nyhamnslage", "name": "Nyhamnsläge"},
+    ]
+    assert [d["code"] for d in districts("?municipality=helsingborg")] == ["centrum", "soder"]
+    body = get(client, "/api/v1/filters?municipality=mars", 400)
+    assert body["errors"] == {
+        "municipality": ["mars är inte ett av alternativen för det här filtret."]
+    }
