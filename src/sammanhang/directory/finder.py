@@ -49,8 +49,7 @@ MAX_BATCH = 20000
 class _Run:
     """One rank group's activities in order, as far as they have been read."""
 
-    activities: QuerySet[Activity]
-    # Narrows sessions to those of these activities' text or tier, looked up per row.
+    # Narrows sessions to those of this group's text or tier.
     text_of: Callable[[QuerySet[Occurrence]], QuerySet[Occurrence]] = lambda rows: rows
     ids: list[int] = field(default_factory=list)
     starts: dict[int, datetime | str] = field(default_factory=dict)  # see _instant
@@ -92,7 +91,6 @@ class FinderResults:
         # primary key) as the start index is read. As a join, SQLite's planner would read
         # every matching activity's sessions first and sort them all.
         self._passing = occurrences.filter(Exists(activities.filter(pk=OuterRef("activity_id"))))
-        self._sessions = self._text_of_matching(self._passing)
         self._sort = sort
         self._near = near
         self._narrow_place = narrow_place
@@ -181,8 +179,12 @@ class FinderResults:
                 yield functools.partial(self._small_or_stream, group, text_of)
 
     def _text_of_matching(self, sessions: QuerySet[Occurrence]) -> QuerySet[Occurrence]:
+        """Sessions of activities matching the words: tested per session where a place leaves
+        few sessions, from the set of matches (built once) where sessions are read in order."""
         if self._query is None:
             return sessions
+        if self._few_sessions():
+            return search.filter_sessions_matching(sessions, self._query)
         return search.filter_matching(sessions, self._query, field="activity_id", hashed=True)
 
     def _few_sessions(self) -> bool:
@@ -201,21 +203,14 @@ class FinderResults:
     ) -> _Run:
         if self._few_sessions():
             # From the sessions, each testing its activity (the place index leads).
-            sessions = self._passing
-            if group is self._matching and self._query is not None:
-                sessions = search.filter_sessions_matching(sessions, self._query)
-            else:
-                sessions = text_of(sessions)
-            return self._small(group, sessions, ranked=ranked)
+            return self._small(text_of(self._passing), ranked=ranked)
         if ranked or _at_most(group, SMALL_SET):
             # From the few activities, each with its sessions (the activity index leads).
             sessions = self._occurrences.filter(activity__in=group.order_by().values("pk"))
-            return self._small(group, sessions, ranked=ranked)
-        return _Run(group, text_of)
+            return self._small(sessions, ranked=ranked)
+        return _Run(text_of)
 
-    def _small(
-        self, group: QuerySet[Activity], sessions: QuerySet[Occurrence], *, ranked: bool = False
-    ) -> _Run:
+    def _small(self, sessions: QuerySet[Occurrence], *, ranked: bool = False) -> _Run:
         """A small set, read whole: each activity at its next session, in one query (and,
         ranked, one more for the text ranks of those activities only)."""
         rows = list(
@@ -228,7 +223,7 @@ class FinderResults:
             ranks = search.ranks([pk for pk, _first in rows], self._query)
             # Stable: within a rank the database's order (next start, title) stays.
             rows.sort(key=lambda row: (-ranks[row[0]][0], -ranks[row[0]][1]))
-        run = _Run(group, complete=True)
+        run = _Run(complete=True)
         for pk, first in rows:
             run.take(pk, first)
         return run
@@ -278,7 +273,8 @@ class FinderResults:
         if self._distances is not None:
             return self._distances
         rows = (
-            self._sessions.values("activity_id")
+            self._text_of_matching(self._passing)
+            .values("activity_id")
             .annotate(first=Min("starts_at"), km=Min("distance_km"))
             .order_by("km", "first", "activity__title", "activity_id")
             .values_list("activity_id", "first", "km")

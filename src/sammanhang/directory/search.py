@@ -465,19 +465,9 @@ def rank_annotations(query: ParsedQuery, field: str = "pk") -> dict[str, Any]:
         tier_sql, tier_params = _matching_ids_sql(query, tier)
         matched = RawSQL(tier_sql, tier_params)  # noqa: S611
         whens.append(When(Q(**{f"{field}__in": matched}), then=Value(tier[0])))
-    title_hits: Any = Value(0, output_field=IntegerField())
-    if len(query.alternatives) > 1:
-        for options in query.alternatives:
-            word_sql, word_params = _matching_ids_sql(ParsedQuery((options,)), TIERS[0])
-            in_title = RawSQL(word_sql, word_params)  # noqa: S611
-            title_hits = title_hits + Case(
-                When(Q(**{f"{field}__in": in_title}), then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
     return {
         "search_tier": Case(*whens, default=Value(1), output_field=IntegerField()),
-        "title_hits": title_hits,
+        "title_hits": title_hits(query, field),
     }
 
 
@@ -518,7 +508,17 @@ def filter_tier(
 
 def title_hits(query: ParsedQuery, field: str = "pk") -> Any:
     """How many of the query's words the title has (0 for a one-word query)."""
-    return rank_annotations(query, field)["title_hits"]
+    hits: Any = Value(0, output_field=IntegerField())
+    if len(query.alternatives) > 1:
+        for options in query.alternatives:
+            word_sql, word_params = _matching_ids_sql(ParsedQuery((options,)), TIERS[0])
+            in_title = RawSQL(word_sql, word_params)  # noqa: S611
+            hits = hits + Case(
+                When(Q(**{f"{field}__in": in_title}), then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+    return hits
 
 
 def ranks(ids: list[int], query: ParsedQuery) -> dict[int, tuple[int, int]]:

@@ -87,25 +87,28 @@ def test_small_sets_are_read_whole_in_the_plain_order(demo: None) -> None:
     assert _check_every_search() == []
 
 
+@pytest.fixture
+def national_scale(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Thresholds as a national directory meets them: every candidate set is "large" and
+    every batch holds two or three sessions, so ties at one instant straddle batches, tiers
+    become separate runs, and the count stops at 7."""
+    for name, value in [
+        ("SMALL_SET", 0),
+        ("SMALL_SESSIONS", 0),
+        ("FIRST_BATCH", 2),
+        ("MAX_BATCH", 3),
+        ("COUNT_CAP", 7),
+    ]:
+        monkeypatch.setattr(finder, name, value)
+
+
 def test_large_sets_read_in_batches_from_the_start_index_give_the_same_order(
-    demo: None, monkeypatch: pytest.MonkeyPatch
+    demo: None, national_scale: None
 ) -> None:
-    # Every candidate set is "large" and every batch holds two sessions: ties at one instant
-    # straddle batches, tiers become separate runs, and the count stops at 7.
-    monkeypatch.setattr(finder, "SMALL_SET", 0)
-    monkeypatch.setattr(finder, "SMALL_SESSIONS", 0)
-    monkeypatch.setattr(finder, "FIRST_BATCH", 2)
-    monkeypatch.setattr(finder, "MAX_BATCH", 3)
-    monkeypatch.setattr(finder, "COUNT_CAP", 7)
     assert _check_every_search() == []
 
 
-def test_a_page_from_the_middle_is_the_plain_orders_slice(
-    demo: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(finder, "SMALL_SET", 0)
-    monkeypatch.setattr(finder, "FIRST_BATCH", 3)
-    monkeypatch.setattr(finder, "MAX_BATCH", 4)
+def test_a_page_from_the_middle_is_the_plain_orders_slice(demo: None, national_scale: None) -> None:
     for search in ({}, {"text": "fika"}, {"sort": "name"}):
         criteria = FinderCriteria(now=NOW, **search)  # type: ignore[arg-type]
         plain = list(activity_queryset_for_finder(criteria).values_list("slug", flat=True))
