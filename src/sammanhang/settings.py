@@ -83,7 +83,15 @@ TEMPLATES = [
                 "sammanhang.web.context_processors.site",
             ],
         },
-    }
+    },
+    {
+        # Only for fragments rendered on every search (see sammanhang.jinja_env); files in
+        # each app's jinja2/ folder.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "sammanhang.jinja_env.environment"},
+    },
 ]
 # Every form renders through our templates (label, hint, inline error; see core/templates).
 FORM_RENDERER = "sammanhang.core.forms.AccessibleFormRenderer"

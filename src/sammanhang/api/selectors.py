@@ -44,6 +44,8 @@ def activity_prefetches(activities: QuerySet[Activity]) -> QuerySet[Activity]:
     return activities.select_related("organisation").prefetch_related(
         Prefetch("places", queryset=Place.objects.select_related("district").order_by("name")),
         Prefetch("languages", queryset=ActivityLanguage.objects.order_by("code")),
+        Prefetch("categories", queryset=Term.objects.order_by("position")),
+        Prefetch("target_groups", queryset=Term.objects.order_by("position")),
         "schedules",
     )
 
@@ -54,8 +56,6 @@ def activity_published(ref: str) -> Activity | None:
     return (
         activity_prefetches(activities)
         .prefetch_related(
-            Prefetch("categories", queryset=Term.objects.order_by("position")),
-            Prefetch("target_groups", queryset=Term.objects.order_by("position")),
             Prefetch(
                 "features",
                 queryset=ActivityFeature.objects.filter(value=FeatureValue.YES)

@@ -228,12 +228,11 @@ def _activities_passing(criteria: FinderCriteria) -> QuerySet[Activity]:
 
 
 def _decorated(activities: QuerySet[Activity]) -> QuerySet[Activity]:
-    """What a result shows (organisation, terms, the next few sessions with their places, the
+    """What a result shows (organisation, the next few sessions with their places, the
     recurring rules still running), prefetched so a page's query count does not grow with it.
+    Categories and target groups are not shown in a result; the API adds them for its own.
     """
     return activities.select_related("organisation").prefetch_related(
-        Prefetch("categories", queryset=Term.objects.order_by("position")),
-        Prefetch("target_groups", queryset=Term.objects.order_by("position")),
         Prefetch("schedules", queryset=_running_rules(), to_attr="rules"),
     )
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sammanhang.directory import selectors, services
-from sammanhang.directory.models import Occurrence
+from sammanhang.directory.models import Activity, Occurrence
 
 from .conftest import make_activity
 
@@ -137,6 +137,30 @@ def test_results_show_next_times_place_and_badges(client, directory):
     assert re.search(r'<p class="result__rule">[A-ZÅÄÖ][a-zåäö]+ 17:00–19:00</p>', html)
     assert html.count("17:00–19:00") == 4
     assert "1 aktivitet hittades" in html
+
+
+def test_results_in_english_under_en(client, directory):
+    # The result list is a Jinja2 fragment (sammanhang.jinja_env): it must follow the page's
+    # language and link within it, as the Django template around it does.
+    html = client.get("/en/aktiviteter/?q=kvällsfika").content.decode()
+    assert '<a href="/en/platser/soderhuset/">Söderhuset</a> (Söder)' in html
+    assert '<li class="badge badge--free">Free</li>' in html
+    assert "Companion goes free" in html
+    assert '<h4 class="result__when-title">Next times</h4>' in html
+    assert "Gratis" not in html
+    html = client.get("/en/aktiviteter/?q=dagcafé").content.decode()
+    assert '<li class="badge">20 kr</li>' in html
+    assert "Sign-up needed" in html
+
+
+def test_results_escape_what_providers_wrote(client, directory):
+    Activity.objects.filter(slug="dagcafe").update(
+        summary='<script>alert("x")</script>', price="<b>20 kr</b>"
+    )
+    html = client.get(reverse("directory:finder") + "?q=dagcafé").content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    assert '<li class="badge">&lt;b&gt;20 kr&lt;/b&gt;</li>' in html
 
 
 @pytest.mark.parametrize(

@@ -29,8 +29,8 @@ from .conftest import make_activity, term
 # Exact counts as measured, so any new query is noticed; loading per row would add dozens.
 # Finder: form choices (municipalities, districts, the three taxonomies' terms, languages),
 # the size of the candidate set, their next starts (one grouped query, see
-# directory.finder), the page, 4 prefetches.
-FINDER_QUERIES = 11
+# directory.finder), the page, 2 prefetches (running rules, next sessions).
+FINDER_QUERIES = 9
 # Activity: the activity, 5 prefetches (categories, target groups, features, languages,
 # places with districts), the next occasions.
 ACTIVITY_QUERIES = 7
