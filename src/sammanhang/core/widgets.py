@@ -1,10 +1,15 @@
-"""Choice widgets that render their options in Python, with Django's own markup.
+"""Widgets that render in Python, with Django's own markup.
 
 Django renders every option through a template include. The finder's form has several hundred
 options (municipalities, categories, target groups, features, languages), and rendering them
 was the largest part of a finder request at national scale (about 35 of 75 ms). These widgets
 write exactly what Django's templates write (``core/tests/test_widgets.py`` compares them), in
-a small part of the time.
+a small part of the time. The single inputs (text, date, time, checkbox, hidden) do the same
+for the rest of the finder's form, which renders them on every search.
+
+Each has the name of the Django widget it replaces, so a field's ``widget_type`` ("checkbox",
+"select", …), which templates test, stays the same: use them as ``fast.Select`` after
+``from sammanhang.core import widgets as fast``.
 """
 
 from __future__ import annotations
@@ -29,13 +34,18 @@ def _attrs(attrs: dict[str, Any]) -> str:
     return "".join(parts)
 
 
+def _input(widget: dict[str, Any]) -> str:
+    # django/forms/widgets/input.html
+    value = (
+        "" if widget["value"] is None else f' value="{conditional_escape(str(widget["value"]))}"'
+    )
+    kind, name = conditional_escape(widget["type"]), conditional_escape(widget["name"])
+    return f'<input type="{kind}" name="{name}"{value}{_attrs(widget["attrs"])}>'
+
+
 def _input_option(option: dict[str, Any]) -> str:
     # django/forms/widgets/input_option.html with input.html
-    value = (
-        "" if option["value"] is None else f' value="{conditional_escape(str(option["value"]))}"'
-    )
-    kind, name = conditional_escape(option["type"]), conditional_escape(option["name"])
-    field = f'<input type="{kind}" name="{name}"{value}{_attrs(option["attrs"])}>\n'
+    field = _input(option) + "\n"
 
     if not option.get("wrap_label"):
         return field + "\n"
@@ -44,7 +54,7 @@ def _input_option(option: dict[str, Any]) -> str:
     return f"<label{label_for}>{field} {conditional_escape(option['label'])}</label>\n"
 
 
-class FastSelect(widgets.Select):
+class Select(widgets.Select):
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
@@ -91,9 +101,39 @@ class _FastMultipleInput:
         return mark_safe("".join(out))  # noqa: S308 (every value above is escaped)
 
 
-class FastRadioSelect(_FastMultipleInput, widgets.RadioSelect):
+class RadioSelect(_FastMultipleInput, widgets.RadioSelect):
     pass
 
 
-class FastCheckboxSelectMultiple(_FastMultipleInput, widgets.CheckboxSelectMultiple):
+class CheckboxSelectMultiple(_FastMultipleInput, widgets.CheckboxSelectMultiple):
+    pass
+
+
+class _FastInput:
+    """django/forms/widgets/input.html, for the widgets that use it alone."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]  # type: ignore[attr-defined]
+        return mark_safe(_input(widget))  # noqa: S308 (every value is escaped)
+
+
+class TextInput(_FastInput, widgets.TextInput):
+    pass
+
+
+class DateInput(_FastInput, widgets.DateInput):
+    pass
+
+
+class TimeInput(_FastInput, widgets.TimeInput):
+    pass
+
+
+class CheckboxInput(_FastInput, widgets.CheckboxInput):
+    pass
+
+
+class HiddenInput(_FastInput, widgets.HiddenInput):
     pass

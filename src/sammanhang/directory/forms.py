@@ -12,7 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from sammanhang.core import clock
-from sammanhang.core.widgets import FastCheckboxSelectMultiple, FastRadioSelect, FastSelect
+from sammanhang.core import widgets as fast
 from sammanhang.directory import geo, selectors
 from sammanhang.directory.models import Taxonomy, Weekday
 from sammanhang.directory.templatetags.directory import language_name
@@ -28,25 +28,27 @@ POSITION_UNUSABLE = _(
 )
 
 
-class TimeInput(forms.TimeInput):
+class TimeInput(fast.TimeInput):
     input_type = "time"
 
 
 class FinderForm(forms.Form):
-    q = forms.CharField(label=_("Search words"), max_length=200, required=False)
+    q = forms.CharField(
+        label=_("Search words"), max_length=200, required=False, widget=fast.TextInput
+    )
     municipality = forms.ChoiceField(
         label=_("Municipality"),
         required=False,
-        widget=FastSelect,
+        widget=fast.Select,
         help_text=_("Choose a municipality and search to choose among its districts."),
     )
     district = forms.MultipleChoiceField(
-        label=_("District"), required=False, widget=FastCheckboxSelectMultiple
+        label=_("District"), required=False, widget=fast.CheckboxSelectMultiple
     )
     when = forms.ChoiceField(
         label=_("Day"),
         required=False,
-        widget=FastRadioSelect,
+        widget=fast.RadioSelect,
         choices=[
             ("", _("Any day")),
             ("today", _("Today")),
@@ -55,15 +57,15 @@ class FinderForm(forms.Form):
         ],
     )
     date_from = forms.DateField(
-        label=_("From date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From date"), required=False, widget=fast.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        label=_("To date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To date"), required=False, widget=fast.DateInput(attrs={"type": "date"})
     )
     time_of_day = forms.ChoiceField(
         label=_("Time of day"),
         required=False,
-        widget=FastRadioSelect,
+        widget=fast.RadioSelect,
         choices=[
             ("", _("Any time")),
             ("daytime", _("Daytime (starts before 16:00)")),
@@ -76,7 +78,7 @@ class FinderForm(forms.Form):
         required=False,
         coerce=int,
         choices=WEEKDAYS,
-        widget=FastCheckboxSelectMultiple,
+        widget=fast.CheckboxSelectMultiple,
     )
     starts_after = forms.TimeField(
         label=_("Starts at or after"),
@@ -102,21 +104,27 @@ class FinderForm(forms.Form):
         input_formats=TIME_FORMATS,
         widget=TimeInput(format="%H:%M"),
     )
-    open_now = forms.BooleanField(label=_("Happening now"), required=False)
+    open_now = forms.BooleanField(
+        label=_("Happening now"), required=False, widget=fast.CheckboxInput
+    )
     target_group = forms.MultipleChoiceField(
-        label=_("For whom"), required=False, widget=FastCheckboxSelectMultiple
+        label=_("For whom"), required=False, widget=fast.CheckboxSelectMultiple
     )
     category = forms.MultipleChoiceField(
-        label=_("What"), required=False, widget=FastCheckboxSelectMultiple
+        label=_("What"), required=False, widget=fast.CheckboxSelectMultiple
     )
-    free = forms.BooleanField(label=_("Free"), required=False)
-    companion_free = forms.BooleanField(label=_("Companion goes free"), required=False)
-    drop_in = forms.BooleanField(label=_("Drop in, no sign-up"), required=False)
+    free = forms.BooleanField(label=_("Free"), required=False, widget=fast.CheckboxInput)
+    companion_free = forms.BooleanField(
+        label=_("Companion goes free"), required=False, widget=fast.CheckboxInput
+    )
+    drop_in = forms.BooleanField(
+        label=_("Drop in, no sign-up"), required=False, widget=fast.CheckboxInput
+    )
     feature = forms.MultipleChoiceField(
-        label=_("Accessibility"), required=False, widget=FastCheckboxSelectMultiple
+        label=_("Accessibility"), required=False, widget=fast.CheckboxSelectMultiple
     )
     language = forms.MultipleChoiceField(
-        label=_("Language"), required=False, widget=FastCheckboxSelectMultiple
+        label=_("Language"), required=False, widget=fast.CheckboxSelectMultiple
     )
     age = forms.IntegerField(
         label=_("Age"),
@@ -126,7 +134,7 @@ class FinderForm(forms.Form):
         help_text=_("Shows activities open to someone of this age."),
         # A text box with a number keyboard: a number box would drop "tio" instead of showing
         # it back beside its error message (GOV.UK's advice for whole numbers).
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        widget=fast.TextInput(attrs={"inputmode": "numeric"}),
         error_messages={
             "invalid": _("Enter an age in whole years, such as 34."),
             "min_value": _("Enter an age between 0 and 120."),
@@ -138,11 +146,12 @@ class FinderForm(forms.Form):
         max_length=200,
         required=False,
         help_text=_("The name of a meeting place, a street address or a district."),
+        widget=fast.TextInput,
     )
     # Filled in by the "near me" button (static/directory/near-me.js); hidden because people
     # do not type coordinates, but kept in the URL so a shared search keeps its point.
-    lat = forms.CharField(required=False, widget=forms.HiddenInput)
-    lon = forms.CharField(required=False, widget=forms.HiddenInput)
+    lat = forms.CharField(required=False, widget=fast.HiddenInput)
+    lon = forms.CharField(required=False, widget=fast.HiddenInput)
     distance = forms.TypedChoiceField(
         label=_("Distance"),
         required=False,
@@ -152,7 +161,7 @@ class FinderForm(forms.Form):
             ("", _("Within 2 km (unless you choose)")),
             *[(km, _("Within %(km)s km") % {"km": km}) for km in DISTANCE_CHOICES_KM],
         ],
-        widget=FastSelect,
+        widget=fast.Select,
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),
@@ -162,7 +171,7 @@ class FinderForm(forms.Form):
             ("name", _("Name")),
             ("distance", _("Distance")),
         ],
-        widget=FastSelect,
+        widget=fast.Select,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
