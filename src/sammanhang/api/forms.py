@@ -55,9 +55,7 @@ class PlaceFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = {
-            "district": sorted(
-                {(d.code, d.name) for d in directory_selectors.districts_for_finder()}
-            ),
+            "district": sorted(directory_selectors.districts_for_finder()),
             "municipality": [(m.slug, m.name) for m in Municipality.objects.order_by("name")],
             "feature": [
                 (t.code, t.name)

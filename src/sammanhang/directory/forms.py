@@ -182,7 +182,7 @@ class FinderForm(forms.Form):
         # One municipality (a municipality's own site): its districts are listed at once and
         # there is nothing to choose. Many (a region, the whole country): listing every
         # district would make the page heavy and the list unusable, so the districts listed
-        # are the chosen municipality's, plus any asked for by a shared link.
+        # are the chosen municipality's, or, with none chosen, those a shared link asks for.
         self.single_municipality = len(municipalities) <= 1
         chosen = self.data.get("municipality") if self.is_bound else None
         if self.single_municipality:
@@ -192,7 +192,7 @@ class FinderForm(forms.Form):
             districts = selectors.districts_for_finder(municipality=chosen or None, codes=asked)
         choices: dict[str, list[tuple[str, Any]]] = {
             "municipality": [("", _("Any municipality")), *municipalities],
-            "district": list(dict.fromkeys((d.code, d.name) for d in districts)),
+            "district": districts,
             "target_group": terms[Taxonomy.TARGET_GROUP],
             "category": terms[Taxonomy.CATEGORY],
             "feature": terms[Taxonomy.ACCESSIBILITY],

@@ -414,15 +414,20 @@ def municipalities_for_finder() -> list[tuple[str, str]]:
 
 def districts_for_finder(
     *, municipality: str | None = None, codes: list[str] | None = None
-) -> QuerySet[District]:
-    """All districts, or (when either is given) the municipality's and those with ``codes``."""
+) -> list[tuple[str, str]]:
+    """(code, name) of the districts to choose among, each pair once, by name.
+
+    All of them; or the chosen municipality's; or, with no municipality chosen, those with
+    ``codes`` (a shared link that names districts only). Codes repeat between municipalities
+    ("d1" in each), so a chosen municipality's districts are its own only: reading the codes
+    of every other municipality as well would list hundreds to show one.
+    """
     districts = District.objects.order_by("name", "code")
-    if municipality is None and codes is None:
-        return districts
-    wanted = Q(code__in=codes or [])
     if municipality:
-        wanted |= Q(municipality__slug=municipality)
-    return districts.filter(wanted)
+        districts = districts.filter(municipality__slug=municipality)
+    elif codes is not None:
+        districts = districts.filter(code__in=codes)
+    return list(dict.fromkeys(districts.values_list("code", "name")))
 
 
 def languages_for_finder() -> list[str]:

@@ -222,3 +222,29 @@ def test_pagination_keeps_the_filters(client, directory):
     second = titles(client, "?district=centrum&page=2")
     assert len(second) == 23 - 20
     assert Occurrence.objects.exists()
+
+
+def test_with_several_municipalities_the_chosen_ones_districts_are_listed(client, directory):
+    from django.http import QueryDict
+
+    from sammanhang.directory.forms import FinderForm
+    from sammanhang.directory.models import District, Municipality
+
+    other = Municipality.objects.create(code="1284", name="Höganäs", slug="hoganas")
+    District.objects.create(municipality=other, code="centrum", name="Höganäs centrum")
+    District.objects.create(municipality=other, code="nyhamnslage", name="Nyhamnsläge")
+
+    def districts(query: str) -> list[tuple[str, str]]:
+        return list(FinderForm(QueryDict(query)).fields["district"].choices)
+
+    # The code "centrum" is in both; the chosen municipality's own districts only.
+    assert districts("municipality=hoganas&district=centrum") == [
+        ("centrum", "Höganäs centrum"),
+        ("nyhamnslage", "Nyhamnsläge"),
+    ]
+    # A shared link naming a district but no municipality lists what it names.
+    assert districts("district=soder") == [("soder", "Söder")]
+    assert districts("q=fika") == []
+    html = client.get(reverse("directory:finder") + "?municipality=hoganas").content.decode()
+    assert "Nyhamnsläge" in html
+    assert "Söder" not in html
