@@ -524,17 +524,15 @@ def title_hits(query: ParsedQuery, field: str = "pk") -> Any:
 def ranks(ids: list[int], query: ParsedQuery) -> dict[int, tuple[int, int]]:
     """(``search_tier``, ``title_hits``) of each of a few activities, as ``rank_annotations``.
 
-    PostgreSQL tests each activity's own stored document (``ts_filter`` by weight), which for
-    a few hundred rows is cheaper than building the tiers' sets from their indexes; SQLite's
-    FTS5 answers the sets from its index either way.
+    Each activity's own stored text is tested, which for a few hundred rows is cheaper than
+    building the tiers' sets from their indexes (for a common word such as "fika" the lower
+    tiers hold nearly every activity): PostgreSQL with ``ts_filter`` by weight, SQLite by
+    matching the FTS5 expression against the row's stems here (``_fts5_ranks``).
     """
     if not ids or not query:
         return dict.fromkeys(ids, (1, 0))
     if connection.vendor != "postgresql":
-        ranked: QuerySet[Any] = Activity.objects.filter(pk__in=ids).annotate(
-            **rank_annotations(query)
-        )
-        return {pk: (t, h) for pk, t, h in ranked.values_list("pk", "search_tier", "title_hits")}
+        return _fts5_ranks(ids, query)
     tsquery = _pg_tsquery(query)
     words_sql, params = [], [tsquery, tsquery, tsquery]
     if len(query.alternatives) > 1:
@@ -554,6 +552,70 @@ def ranks(ids: list[int], query: ParsedQuery) -> dict[int, tuple[int, int]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, ids])
         found = {pk: (tier, hits) for pk, tier, hits in cursor.fetchall()}
+    return {pk: found.get(pk, (1, 0)) for pk in ids}
+
+
+# FTS5's unicode61 tokenizer: runs of letters and digits; "_" and the rest separate.
+_FTS5_TOKEN = re.compile(r"[^\W_]+")
+
+
+def _fts5_words(query: ParsedQuery) -> list[list[str]]:
+    """``_fts5_match``'s expression as data: per word, its options as needles to look for in
+    a column's tokens joined by single spaces (with a space at each end).
+
+    A phrase is its tokens in a row: " kvälls fika " matches only those two words together;
+    a prefix ("café"*) leaves the last token open: " café" matches "caféet" too.
+    """
+    result = []
+    for options in query.alternatives:
+        needles = []
+        for option in options:
+            tokens: list[str] = []
+            prefix = False
+            for stemmed in (stem(w) for w in words(option)):
+                # FTS5 tokenizes the quoted stem; a trailing * makes its last token a prefix.
+                tokens += _FTS5_TOKEN.findall(stemmed.lower())
+                prefix = bool(_prefix(stemmed))
+            if tokens:
+                needles.append(" " + " ".join(tokens) + ("" if prefix else " "))
+        result.append(needles)
+    return result
+
+
+def _fts5_text(text: str) -> str:
+    return " " + " ".join(_FTS5_TOKEN.findall(text.lower())) + " "
+
+
+def _fts5_ranks(ids: list[int], query: ParsedQuery) -> dict[int, tuple[int, int]]:
+    """``ranks`` on SQLite: the FTS5 expressions of the tiers, tested on each row's stems.
+
+    The same tokens and the same rules as FTS5 (``web/tests/test_search_relevance.py``
+    compares this with the database's own answer), without building each tier's set of
+    every matching activity, which for a common word is most of them. A phrase lies within
+    one column, as FTS5 matches it.
+    """
+    wanted = _fts5_words(query)
+
+    def within(*columns: str) -> bool:
+        return all(any(n in c for n in needles for c in columns) for needles in wanted)
+
+    found: dict[int, tuple[int, int]] = {}
+    rows = ActivitySearch.objects.filter(activity_id__in=ids).values_list(
+        "activity_id", "title_stems", "topic_stems", "body_stems"
+    )
+    for pk, *texts in rows:
+        title, topic, body = (_fts5_text(text) for text in texts)
+        tier = (
+            4
+            if within(title)
+            else 3
+            if within(title, topic)
+            else 2
+            if within(title, topic, body)
+            else 1
+        )
+        hits = sum(any(n in title for n in ns) for ns in wanted) if len(wanted) > 1 else 0
+        found[pk] = (tier, hits)
     return {pk: found.get(pk, (1, 0)) for pk in ids}
 
 

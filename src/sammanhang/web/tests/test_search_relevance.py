@@ -10,9 +10,11 @@ shows its whole effect at once. Runs on SQLite (FTS5) and PostgreSQL (tsvector).
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db.models import QuerySet
 
 from sammanhang.directory import search
 from sammanhang.directory.selectors import FinderCriteria, activity_list_for_finder
@@ -150,3 +152,32 @@ def test_relevance_on_the_demo_municipality(db: None) -> None:
 def test_unseen_compound_is_searched_as_its_parts(db: None, compound: str, parts: str) -> None:
     demo_load(today=DEMO_TODAY)
     assert search.parse_query(compound).corrections == {compound: (parts,)}
+
+
+def test_ranks_from_own_rows_equal_the_databases_tiers(db: None) -> None:
+    """``search.ranks`` tests each activity's own text (SQLite: the FTS5 expression matched on
+    the row's stems in Python; PostgreSQL: ``ts_filter``); it must give what the tier sets
+    built by the database's own index give, for every query and every demo activity."""
+    from sammanhang.directory.models import Activity
+
+    demo_load(today=DEMO_TODAY)
+    ids = list(Activity.objects.values_list("pk", flat=True))
+    texts = [text for text, _first, _absent in CASES]
+    texts += ["kvällsfika npf", "café unga", "fik", "ös", "bank id", "x_y fika"]
+    differing, seen = [], set()
+    for text in texts:
+        query = search.parse_query(text)
+        annotated: QuerySet[Any] = Activity.objects.filter(pk__in=ids).annotate(
+            **search.rank_annotations(query)
+        )
+        expected = {
+            pk: (tier, hits)
+            for pk, tier, hits in annotated.values_list("pk", "search_tier", "title_hits")
+        }
+        got = search.ranks(ids, query)
+        seen |= set(expected.values())
+        differing += [(text, pk, got[pk], want) for pk, want in expected.items() if got[pk] != want]
+    assert not differing, differing[:10]
+    # Every tier, and title hits, were there to be told apart.
+    assert {tier for tier, _hits in seen} == {1, 2, 3, 4}
+    assert {hits for _tier, hits in seen} >= {0, 1, 2}
