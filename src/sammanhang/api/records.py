@@ -6,6 +6,7 @@ caller activates the language the client asked for first.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import time
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 
 from sammanhang.accounts.models import Organisation
+from sammanhang.directory.finder import ShownDistrict, ShownSession
 from sammanhang.directory.models import (
     Activity,
     District,
@@ -49,7 +51,7 @@ def term(value: Term) -> dict[str, str]:
     return {"code": value.code, "name": value.name}
 
 
-def district(value: District | None) -> dict[str, str] | None:
+def district(value: District | ShownDistrict | None) -> dict[str, str] | None:
     return {"code": value.code, "name": value.name} if value else None
 
 
@@ -79,7 +81,7 @@ def place_brief(request: HttpRequest, place: Place) -> dict[str, Any]:
     }
 
 
-def occurrence(occ: Occurrence) -> dict[str, Any]:
+def occurrence(occ: Occurrence | ShownSession) -> dict[str, Any]:
     """One session: absolute instants with the local offset (+01:00 or +02:00)."""
     return {
         "start": timezone.localtime(occ.starts_at).isoformat(),
@@ -93,7 +95,7 @@ def occurrence(occ: Occurrence) -> dict[str, Any]:
 
 
 def activity(
-    request: HttpRequest, value: Activity, *, occurrences: list[Occurrence]
+    request: HttpRequest, value: Activity, *, occurrences: Sequence[Occurrence | ShownSession]
 ) -> dict[str, Any]:
     schedules = sorted(value.schedules.all(), key=lambda s: (s.valid_from, s.opens_at, s.pk))
     return {

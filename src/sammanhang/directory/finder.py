@@ -28,7 +28,7 @@ import functools
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any, overload
 
 from django.db import connection
@@ -66,7 +66,9 @@ class _Run:
 class FinderResults:
     """The finder's results, read lazily: ``count()`` and slices, as ``Paginator`` and the API
     expect of a queryset. A slice returns activities with ``next_start`` (and ``distance_km``
-    near a point), prefetched by ``decorate`` so a page costs the same whatever its size.
+    near a point), prefetched by ``decorate`` and completed by ``attach`` (which sets what a
+    page shows beside each activity, read for the whole page at once), so a page costs the
+    same whatever its size.
 
     ``activities`` are the published activities passing every activity-level filter (not the
     text); ``occurrences`` the sessions passing every time and place filter.
@@ -81,6 +83,7 @@ class FinderResults:
         sort: str,
         near: bool,
         decorate: Callable[[QuerySet[Activity]], QuerySet[Activity]],
+        attach: Callable[[list[Activity]], None] | None = None,
         narrow_place: bool = False,
     ) -> None:
         self._query = query or None
@@ -96,6 +99,7 @@ class FinderResults:
         self._narrow_place = narrow_place
         self._few: bool | None = None
         self._decorate = decorate
+        self._attach = attach
         self._runs: list[_Run] | None = None
         self._groups: Iterator[Callable[[], _Run]] = iter(())
         self._distances: list[tuple[int, datetime, float]] | None = None
@@ -326,7 +330,40 @@ class FinderResults:
             if self._near:
                 activity.distance_km = row.get("km")  # type: ignore[attr-defined]
             page.append(activity)
+        if self._attach is not None:
+            self._attach(page)
         return page
+
+
+@dataclass(frozen=True, slots=True)
+class ShownPlace:
+    pk: int
+    slug: str
+    name: str
+    latitude: float | None
+    longitude: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ShownDistrict:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShownSession:
+    """A session as a result shows it (``upcoming``): what the result list, the map and the
+    API's record read of an ``Occurrence``, read as plain values for a page at once."""
+
+    starts_at: datetime
+    ends_at: datetime
+    date: date
+    local_start: time
+    local_end: time
+    cancelled: bool
+    note: str
+    place: ShownPlace | None
+    district: ShownDistrict | None
 
 
 def _instant(value: datetime | str) -> datetime:

@@ -22,13 +22,25 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from sammanhang.core import clock
 from sammanhang.directory import geo, search
-from sammanhang.directory.finder import FinderResults
+from sammanhang.directory.finder import FinderResults, ShownDistrict, ShownPlace, ShownSession
 from sammanhang.directory.models import (
     Activity,
     ActivityFeature,
@@ -262,17 +274,15 @@ def activity_list_for_finder(
     """
     if criteria.text and query is None:
         query = search.parse_query(criteria.text)
-    shown = (
-        matching_occurrences(criteria, include_cancelled=True)
-        .select_related("place", "district")
-        .order_by("starts_at")
-    )
 
     def decorated(activities: QuerySet[Activity]) -> QuerySet[Activity]:
-        activities = _decorated(activities).prefetch_related(
-            Prefetch("occurrences", queryset=shown[:UPCOMING_PER_RESULT], to_attr="upcoming")
-        )
+        activities = _decorated(activities)
         return decorate(activities) if decorate is not None else activities
+
+    def attach(page: list[Activity]) -> None:
+        shown = upcoming_sessions(criteria, [activity.pk for activity in page])
+        for activity in page:
+            activity.upcoming = shown.get(activity.pk, [])  # type: ignore[attr-defined]
 
     occurrences = matching_occurrences(criteria)
     return FinderResults(
@@ -282,8 +292,82 @@ def activity_list_for_finder(
         sort=criteria.sort,
         near=criteria.point is not None,
         decorate=decorated,
+        attach=attach,
         narrow_place=bool(criteria.districts or criteria.municipality or criteria.point),
     )
+
+
+def upcoming_sessions(criteria: FinderCriteria, ids: list[int]) -> dict[int, list[ShownSession]]:
+    """The next few sessions matching ``criteria`` of each of a page's activities, cancelled
+    ones too (a result shows what is off), in one query.
+
+    Plain values rather than model instances through a sliced prefetch: for a page of 20
+    results that was a third of the time Django spent beside the database.
+    """
+    if not ids:
+        return {}
+    rows = (
+        matching_occurrences(criteria, include_cancelled=True)
+        .filter(activity_id__in=ids)
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=F("activity_id"),
+                order_by=[F("starts_at").asc(), F("pk").asc()],
+            )
+        )
+        .filter(position__lte=UPCOMING_PER_RESULT)
+        .order_by("activity_id", "starts_at", "pk")
+        .values_list(
+            "activity_id",
+            "starts_at",
+            "ends_at",
+            "date",
+            "local_start",
+            "local_end",
+            "cancelled",
+            "note",
+            "place_id",
+            "place__slug",
+            "place__name",
+            "place__latitude",
+            "place__longitude",
+            "district__code",
+            "district__name",
+        )
+    )
+    shown: dict[int, list[ShownSession]] = {}
+    for (
+        activity_id,
+        starts_at,
+        ends_at,
+        day,
+        local_start,
+        local_end,
+        cancelled,
+        note,
+        place,
+        slug,
+        name,
+        lat,
+        lon,
+        code,
+        district,
+    ) in rows:
+        shown.setdefault(activity_id, []).append(
+            ShownSession(
+                starts_at,
+                ends_at,
+                day,
+                local_start,
+                local_end,
+                cancelled,
+                note,
+                place=ShownPlace(place, slug, name, lat, lon) if place is not None else None,
+                district=ShownDistrict(code, district) if code is not None else None,
+            )
+        )
+    return shown
 
 
 def activity_queryset_for_finder(

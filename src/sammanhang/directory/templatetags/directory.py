@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from sammanhang.core import clock
+from sammanhang.directory.finder import ShownSession
 from sammanhang.directory.models import Frequency, Occurrence, Schedule
 from sammanhang.directory.schedules import ScheduleRuleError, parse_byday
 
@@ -16,7 +17,7 @@ register = template.Library()
 
 
 @register.filter
-def occurrence_when(occurrence: Occurrence) -> str:
+def occurrence_when(occurrence: Occurrence | ShownSession) -> str:
     """ "i morgon, tisdag 24 november, 17:00–19:00": the day in plain words when it is near."""
     today = clock.today()
     day = date_format(occurrence.date, "l j F")
