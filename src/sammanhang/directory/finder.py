@@ -165,9 +165,12 @@ class FinderResults:
 
     def _plan(self) -> Iterator[Callable[[], _Run]]:
         ranked = self._query is not None and self._sort == "next"
-        if not ranked or self._few_sessions() or _at_most(self._matching, SMALL_SET):
+        few: list[int] | None = None
+        if ranked and not self._few_sessions():
+            few = _ids_if_few(self._matching, SMALL_SET)
+        if not ranked or self._few_sessions() or few is not None:
             yield lambda: self._small_or_stream(
-                self._matching, self._text_of_matching, ranked=ranked
+                self._matching, self._text_of_matching, ranked=ranked, ids=few
             )
             return
         # A common word: each rank group is its own run, best first, read as it is needed.
@@ -204,12 +207,21 @@ class FinderResults:
         text_of: Callable[[QuerySet[Occurrence]], QuerySet[Occurrence]],
         *,
         ranked: bool = False,
+        ids: list[int] | None = None,
     ) -> _Run:
         if self._few_sessions():
             # From the sessions, each testing its activity (the place index leads).
             return self._small(text_of(self._passing), ranked=ranked)
-        if ranked or _at_most(group, SMALL_SET):
-            # From the few activities, each with its sessions (the activity index leads).
+        if ids is None and not ranked:
+            ids = _ids_if_few(group, SMALL_SET)
+        if ids is not None:
+            # From the few activities, each with its sessions (the activity index leads). By
+            # their ids as read: asking for the group again would match the words again. As a
+            # subquery, so PostgreSQL's planner expects as many activities as there are ids
+            # (a plain list of 1,000 ids made it hash all 200,000 for their titles).
+            few = Activity.objects.filter(pk__in=ids).values("pk")
+            return self._small(self._occurrences.filter(activity__in=few), ranked=ranked)
+        if ranked:
             sessions = self._occurrences.filter(activity__in=group.order_by().values("pk"))
             return self._small(sessions, ranked=ranked)
         return _Run(text_of)
@@ -372,6 +384,12 @@ def _instant(value: datetime | str) -> datetime:
         return value
     parsed = datetime.fromisoformat(value)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _ids_if_few(rows: QuerySet[Any], limit: int) -> list[int] | None:
+    """The rows' ids if there are at most ``limit``, reading no further than one past it."""
+    ids = list(rows.order_by().values_list("pk", flat=True)[: limit + 1])
+    return ids if len(ids) <= limit else None
 
 
 def _at_most(rows: QuerySet[Any], limit: int) -> bool:
