@@ -167,7 +167,11 @@ class FinderResults:
         ranked = self._query is not None and self._sort == "next"
         few: list[int] | None = None
         if ranked and not self._few_sessions():
-            few = _ids_if_few(self._matching, SMALL_SET)
+            assert self._query is not None
+            # Published matches are fewer than all matches: when those are few, read them.
+            if not search.matches_more_than(self._query, SMALL_SET):
+                few = _ids_if_few(self._matching, SMALL_SET)
+            # Else the tiers, best first; a page rarely needs more than the first.
         if not ranked or self._few_sessions() or few is not None:
             yield lambda: self._small_or_stream(
                 self._matching, self._text_of_matching, ranked=ranked, ids=few

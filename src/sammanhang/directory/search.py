@@ -437,6 +437,20 @@ def _member(
     return rows.alias(**{name: inside}).filter(**{name: 1 if keep else 0})
 
 
+def matches_more_than(query: ParsedQuery, limit: int) -> bool:
+    """Whether more than ``limit`` activities (drafts and ended ones included) match, asked of
+    the text index alone and stopping one past ``limit``: FTS5 hands its matches over one by
+    one, where ``IN (matches)`` in a larger query first builds the whole set (for "fika",
+    every activity)."""
+    sql, params = _matching_ids_sql(query, None)
+    with connection.cursor() as cursor:
+        # Constant SQL text; the words travel as parameters.
+        counted = f"SELECT COUNT(*) FROM ({sql} LIMIT %s) matches"  # noqa: S608
+        cursor.execute(counted, [*params, limit + 1])
+        (found,) = cursor.fetchone()
+    return bool(found > limit)
+
+
 def filter_matching(
     rows: QuerySet[Any], query: ParsedQuery, field: str = "pk", *, hashed: bool = False
 ) -> QuerySet[Any]:

@@ -75,6 +75,17 @@ def test_last_part_of_a_compound_finds_the_compound(library):
     assert "spelkväll" in search.parse_query("kväll").alternatives[0]
 
 
+def test_matches_more_than_counts_every_match_up_to_one_past_the_limit(library):
+    # "fotboll": the training (title) and the games night (description) among these.
+    everywhere = search.filter_matching(Activity.objects.all(), search.parse_query("fotboll"))
+    matches = everywhere.count()
+    assert matches >= 2
+    query = search.parse_query("fotboll")
+    assert search.matches_more_than(query, matches - 1)
+    assert not search.matches_more_than(query, matches)
+    assert not search.matches_more_than(search.parse_query("padelturnering"), 0)
+
+
 def test_every_word_must_match(library):
     assert found("fotboll unga") == ["fotbollstraning"]
     assert found("fotboll seniorer pensionärer") == []
