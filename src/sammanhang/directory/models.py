@@ -574,6 +574,10 @@ class SearchWord(models.Model):
     """A word that occurs in the index: what a misspelt search word is corrected towards."""
 
     word = models.CharField(max_length=100, unique=True)
+    # The word backwards, indexed, so that "compounds ending with fika" is a range read of
+    # an index on SQLite (``word LIKE '%fika'`` reads every word; PostgreSQL has a trigram
+    # index for that). Written with the word by ``search.search_index_update``.
+    reversed_word = models.CharField(max_length=100, db_index=True, default="")
 
     def __str__(self) -> str:
         return self.word

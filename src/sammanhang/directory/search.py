@@ -203,7 +203,7 @@ def search_index_update(activity_ids: Iterable[int]) -> None:
                     [[row.activity_id for row in rows]],
                 )
         SearchWord.objects.bulk_create(
-            [SearchWord(word=w[:100]) for w in sorted(vocabulary)],
+            [SearchWord(word=w[:100], reversed_word=w[:100][::-1]) for w in sorted(vocabulary)],
             ignore_conflicts=True,
             batch_size=1000,
         )
@@ -307,13 +307,26 @@ def _compounds_ending_with(word: str, limit: int = 30) -> list[str]:
     """
     if len(word) < MIN_PREFIX:
         return []
+    if connection.vendor == "sqlite":
+        backwards = word[::-1]
+        ending = Q(reversed_word__gte=backwards, reversed_word__lt=backwards + "\U0010ffff")
+    else:
+        ending = Q(word__endswith=word)
     found = (
-        SearchWord.objects.filter(word__endswith=word)
+        SearchWord.objects.filter(ending)
         .exclude(word=word)
         .order_by("word")
         .values_list("word", flat=True)[:limit]
     )
     return list(found)
+
+
+def _starting_with(prefix: str) -> Q:
+    """Indexed words starting with ``prefix``. On SQLite as a range of the unique index (its
+    text compares by code point), since SQLite's LIKE ignores case and so reads every word."""
+    if connection.vendor == "sqlite":
+        return Q(word__gte=prefix, word__lt=prefix + "\U0010ffff")
+    return Q(word__startswith=prefix)
 
 
 def _known(word: str, sample: int = 50) -> bool:
@@ -322,7 +335,7 @@ def _known(word: str, sample: int = 50) -> bool:
     word_stem = stem(word)
     # Snowball only strips endings, so a word whose stem starts with ``word_stem`` starts
     # with it too; shortest first, as inflections are longer than the base form.
-    candidates = SearchWord.objects.filter(word__startswith=word_stem).order_by(Length("word"))
+    candidates = SearchWord.objects.filter(_starting_with(word_stem)).order_by(Length("word"))
     for candidate in candidates.values_list("word", flat=True)[:sample]:
         candidate_stem = stem(candidate)
         if candidate_stem == word_stem or (

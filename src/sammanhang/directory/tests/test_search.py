@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from sammanhang.directory import search, services
-from sammanhang.directory.models import Activity, ActivitySearch
+from sammanhang.directory.models import Activity, ActivitySearch, SearchWord
 from sammanhang.directory.tests.conftest import make_activity
 
 
@@ -156,6 +156,23 @@ def test_index_follows_create_and_rebuild(directory):
     assert found("padel") == []
     call_command("rebuild_search_index", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert found("padel") == [activity.slug]
+    # The vocabulary is rebuilt with each word backwards too (compounds by their last part).
+    words = list(SearchWord.objects.values_list("word", "reversed_word"))
+    assert ("padel", "ledap") in words
+    assert all(backwards == word[::-1] for word, backwards in words)
+
+
+def test_compounds_are_found_by_their_last_part_among_many_words(library):
+    # Words sharing the beginning or the end must not be taken for compounds of "fika".
+    SearchWord.objects.bulk_create(
+        SearchWord(word=w, reversed_word=w[::-1])
+        for w in ("fikaställe", "afika", "språkfika", "kvällsfikat", "fik")
+    )
+    found = search._compounds_ending_with("fika")
+    assert {"afika", "språkfika", "kvällsfika"} <= set(found)
+    assert not {"fikaställe", "kvällsfikat", "fik", "fika"} & set(found)
+    assert found == sorted(found)
+    assert search._compounds_ending_with("fik") == []  # short words are left alone
 
 
 def test_deleted_activity_leaves_the_index(library):
