@@ -99,6 +99,7 @@ def main() -> None:
     )
     requests = requests_to_time()
     gc.freeze()  # as sammanhang.wsgi does in each gunicorn worker
+    print(f"machine speed: a fixed Python loop takes {_loop_seconds():.2f} s (lower is faster)")
     print(
         f"{'request':30} {'median':>7} {'p95':>7} {'sql':>7} {'ratio':>6} {'orm':>6} "
         f"{'queries':>7} {'kB':>6}  results"
@@ -130,6 +131,17 @@ def main() -> None:
             f"{label:30} {median:7.1f} {p95:7.1f} {floor:7.1f} {median / floor:5.1f}x "
             f"{compiling:6.1f} {len(statements):7d} {len(response.content) / 1024:6.1f}  {count}"
         )
+    print(f"machine speed: a fixed Python loop takes {_loop_seconds():.2f} s (lower is faster)")
+
+
+def _loop_seconds() -> float:
+    """A fixed amount of pure Python work, timed: a shared machine's speed drifts (this one
+    has taken from 0.74 to 1.58 s), so runs are compared with this beside them."""
+    started = time.perf_counter()
+    total = 0
+    for number in range(10_000_000):
+        total += number
+    return time.perf_counter() - started
 
 
 def _orm_compile_ms(client: Client, url: str) -> float:

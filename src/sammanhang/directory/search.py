@@ -450,11 +450,18 @@ def _member(
     return rows.alias(**{name: inside}).filter(**{name: 1 if keep else 0})
 
 
-def matches_more_than(query: ParsedQuery, limit: int) -> bool:
-    """Whether more than ``limit`` activities (drafts and ended ones included) match, asked of
-    the text index alone and stopping one past ``limit``: FTS5 hands its matches over one by
-    one, where ``IN (matches)`` in a larger query first builds the whole set (for "fika",
-    every activity)."""
+def known_to_match_more_than(query: ParsedQuery, limit: int) -> bool:
+    """Whether the text index alone shows more than ``limit`` matching activities (drafts and
+    ended ones included), stopping one past ``limit``.
+
+    Only SQLite can tell cheaply: FTS5 hands its matches over one by one, where
+    ``IN (matches)`` in a larger query first builds the whole set (for "fika", every
+    activity). PostgreSQL's GIN index builds its whole bitmap either way, so asking first
+    would match the words twice; there the answer is False ("not known") and the caller reads
+    the matches once.
+    """
+    if connection.vendor != "sqlite":
+        return False
     sql, params = _matching_ids_sql(query, None)
     with connection.cursor() as cursor:
         # Constant SQL text; the words travel as parameters.
