@@ -226,9 +226,7 @@ class FinderResults:
             # (a plain list of 1,000 ids made it hash all 200,000 for their titles).
             few = Activity.objects.filter(pk__in=ids).values("pk")
             return self._small(self._occurrences.filter(activity__in=few), ranked=ranked)
-        if ranked:
-            sessions = self._occurrences.filter(activity__in=group.order_by().values("pk"))
-            return self._small(sessions, ranked=ranked)
+        assert not ranked, "a ranked set is read whole: from few sessions or by its ids"
         return _Run(text_of)
 
     def _small(self, sessions: QuerySet[Occurrence], *, ranked: bool = False) -> _Run:

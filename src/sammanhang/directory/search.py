@@ -593,27 +593,39 @@ def ranks(ids: list[int], query: ParsedQuery) -> dict[int, tuple[int, int]]:
 _FTS5_TOKEN = re.compile(r"[^\W_]+")
 
 
-def _fts5_words(query: ParsedQuery) -> list[list[str]]:
+def _fts5_words(query: ParsedQuery) -> list[list[str | re.Pattern[str]]]:
     """``_fts5_match``'s expression as data: per word, its options as needles to look for in
     a column's tokens joined by single spaces (with a space at each end).
 
-    A phrase is its tokens in a row: " kvälls fika " matches only those two words together;
-    a prefix ("café"*) leaves the last token open: " café" matches "caféet" too.
+    A phrase is its tokens in a row: " kvälls fika " matches only those two words together. A
+    long stem is a prefix ("café"*): " café" matches "caféet" too; inside a phrase that takes a
+    pattern (" svensk\\S* för nyanländ"), as each of its stems may be a prefix.
     """
     result = []
     for options in query.alternatives:
-        needles = []
+        needles: list[str | re.Pattern[str]] = []
         for option in options:
-            tokens: list[str] = []
-            prefix = False
+            tokens: list[tuple[str, bool]] = []
             for stemmed in (stem(w) for w in words(option)):
                 # FTS5 tokenizes the quoted stem; a trailing * makes its last token a prefix.
-                tokens += _FTS5_TOKEN.findall(stemmed.lower())
-                prefix = bool(_prefix(stemmed))
-            if tokens:
-                needles.append(" " + " ".join(tokens) + ("" if prefix else " "))
+                parts = _FTS5_TOKEN.findall(stemmed.lower())
+                tokens += [(part, False) for part in parts[:-1]]
+                if parts:
+                    tokens.append((parts[-1], bool(_prefix(stemmed))))
+            if not tokens:
+                continue
+            last_open = tokens[-1][1]
+            if all(not is_prefix for _token, is_prefix in tokens[:-1]):
+                needles.append(" " + " ".join(t for t, _ in tokens) + ("" if last_open else " "))
+            else:
+                inner = " ".join(re.escape(t) + (r"\S*" if p else "") for t, p in tokens)
+                needles.append(re.compile(" " + inner + ("" if last_open else " ")))
         result.append(needles)
     return result
+
+
+def _has(column: str, needle: str | re.Pattern[str]) -> bool:
+    return needle in column if isinstance(needle, str) else needle.search(column) is not None
 
 
 def _fts5_text(text: str) -> str:
@@ -631,7 +643,7 @@ def _fts5_ranks(ids: list[int], query: ParsedQuery) -> dict[int, tuple[int, int]
     wanted = _fts5_words(query)
 
     def within(*columns: str) -> bool:
-        return all(any(n in c for n in needles for c in columns) for needles in wanted)
+        return all(any(_has(c, n) for n in needles for c in columns) for needles in wanted)
 
     found: dict[int, tuple[int, int]] = {}
     rows = ActivitySearch.objects.filter(activity_id__in=ids).values_list(
@@ -648,7 +660,7 @@ def _fts5_ranks(ids: list[int], query: ParsedQuery) -> dict[int, tuple[int, int]
             if within(title, topic, body)
             else 1
         )
-        hits = sum(any(n in title for n in ns) for ns in wanted) if len(wanted) > 1 else 0
+        hits = sum(any(_has(title, n) for n in ns) for ns in wanted) if len(wanted) > 1 else 0
         found[pk] = (tier, hits)
     return {pk: found.get(pk, (1, 0)) for pk in ids}
 

@@ -192,3 +192,41 @@ def test_local_synonym_file_extends_the_shipped_list(library, settings, tmp_path
         assert found("kockskola") == ["matlag"]
     finally:
         search.synonym_groups.cache_clear()
+
+
+def test_ranks_of_a_few_activities_equal_the_databases_tiers(library, directory):
+    """``search.ranks`` (SQLite: the FTS5 expression matched on each row's stems in Python)
+    against the tiers the database builds from its index, with phrases whose first word is a
+    prefix ("svenska för nyanlända", a synonym of "språkcafé")."""
+    make_activity(
+        directory["organisation"],
+        "svenska-nyanlanda",
+        place=directory["places"]["soder"],
+        title="Samtalsgrupp",
+        summary="Svenskundervisning för nyanlända",
+        description="Vi fikar och pratar",
+    )
+    make_activity(
+        directory["organisation"],
+        "svenska-utan-fras",
+        place=directory["places"]["soder"],
+        title="Svenska",
+        summary="För alla nyanlända",
+    )
+    ids = list(Activity.objects.values_list("pk", flat=True))
+    for text in ("språkcafé", "svenska för nyanlända", "fika autism", "träning", "fotboll unga"):
+        query = search.parse_query(text)
+        annotated = Activity.objects.filter(pk__in=ids).annotate(**search.rank_annotations(query))
+        expected = {
+            pk: (tier, hits)
+            for pk, tier, hits in annotated.values_list("pk", "search_tier", "title_hits")  # type: ignore[misc]
+        }
+        assert search.ranks(ids, query) == expected, text
+    slug_tier = dict(
+        Activity.objects.filter(slug__startswith="svenska-")
+        .annotate(**search.rank_annotations(search.parse_query("språkcafé")))
+        .values_list("slug", "search_tier")  # type: ignore[misc]
+    )
+    # The phrase is in the first one's summary (topic tier); the second has its words apart.
+    assert slug_tier["svenska-nyanlanda"] == 3
+    assert slug_tier["svenska-utan-fras"] == 1
