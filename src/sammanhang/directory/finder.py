@@ -85,6 +85,7 @@ class FinderResults:
         decorate: Callable[[QuerySet[Activity]], QuerySet[Activity]],
         attach: Callable[[list[Activity]], None] | None = None,
         narrow_place: bool = False,
+        known_many: Callable[[int], bool] | None = None,
     ) -> None:
         self._query = query or None
         self._activities = activities
@@ -100,6 +101,7 @@ class FinderResults:
         self._few: bool | None = None
         self._decorate = decorate
         self._attach = attach
+        self._known_many = known_many
         self._runs: list[_Run] | None = None
         self._groups: Iterator[Callable[[], _Run]] = iter(())
         self._distances: list[tuple[int, datetime, float]] | None = None
@@ -217,7 +219,7 @@ class FinderResults:
         if self._few_sessions():
             # From the sessions, each testing its activity (the place index leads).
             return self._small(text_of(self._passing), ranked=ranked)
-        if ids is None and not ranked:
+        if ids is None and not ranked and not self._known_many_in(group):
             ids = _ids_if_few(group, SMALL_SET)
         if ids is not None:
             # From the few activities, each with its sessions (the activity index leads). By
@@ -228,6 +230,16 @@ class FinderResults:
             return self._small(self._occurrences.filter(activity__in=few), ranked=ranked)
         assert not ranked, "a ranked set is read whole: from few sessions or by its ids"
         return _Run(text_of)
+
+    def _known_many_in(self, group: QuerySet[Activity]) -> bool:
+        """Whether the activity filters are known (from their own index, see ``known_many``)
+        to leave more than ``SMALL_SET`` activities; only for the whole set, not a text tier."""
+        return (
+            group is self._matching
+            and self._query is None
+            and self._known_many is not None
+            and self._known_many(SMALL_SET)
+        )
 
     def _small(self, sessions: QuerySet[Occurrence], *, ranked: bool = False) -> _Run:
         """A small set, read whole: each activity at its next session, in one query (and,

@@ -250,6 +250,41 @@ def _in_terms(taxonomy: str, codes: Sequence[str]) -> Q:
     return Q(term_id__in=terms)
 
 
+def _known_many(criteria: FinderCriteria, limit: int) -> bool:
+    """Whether the one activity filter asked for (a single target group, category or
+    language, nothing else) is known from its own index to hold more than ``limit``
+    activities, counting one past it. Reading the passing activities themselves to find out
+    tests every activity in turn until ``limit`` pass (a tenth of 200,000 for a common
+    category). With other filters too, the intersection may be small, so nothing is known.
+    """
+    chosen = {
+        "target_groups": criteria.target_groups,
+        "categories": criteria.categories,
+        "languages": criteria.languages,
+    }
+    asked = [name for name, codes in chosen.items() if codes]
+    others = (
+        criteria.features,
+        criteria.age is not None,
+        criteria.free,
+        criteria.companion_free,
+        criteria.drop_in,
+    )
+    if len(asked) != 1 or len(chosen[asked[0]]) != 1 or any(others):
+        return False
+    (code,) = chosen[asked[0]]
+    rows: QuerySet[Any]
+    if asked == ["languages"]:
+        rows = ActivityLanguage.objects.filter(code=code)
+    else:
+        taxonomy = "sammanhang-malgrupp" if asked == ["target_groups"] else "sammanhang-kategori"
+        through = getattr(Activity, asked[0]).through
+        rows = through.objects.filter(_in_terms(taxonomy, [code]))
+    # One term per activity (unique together), so a row is an activity; drafts count too,
+    # which only matters near the limit, where either plan gives the same results.
+    return rows.order_by().values("pk")[: limit + 1].count() > limit
+
+
 def _activities_passing(criteria: FinderCriteria) -> QuerySet[Activity]:
     """Published activities passing every filter on the activity itself (not text or time)."""
     return Activity.objects.filter(*_activity_conditions(criteria))
@@ -310,6 +345,7 @@ def activity_list_for_finder(
         decorate=decorated,
         attach=attach,
         narrow_place=bool(criteria.districts or criteria.municipality or criteria.point),
+        known_many=lambda limit: _known_many(criteria, limit),
     )
 
 

@@ -252,3 +252,20 @@ def test_with_several_municipalities_the_chosen_ones_districts_are_listed(client
     html = client.get(reverse("directory:finder") + "?municipality=hoganas").content.decode()
     assert "Nyhamnsläge" in html
     assert "Söder" not in html
+
+
+def test_known_many_asks_a_single_filters_own_index(directory):
+    from sammanhang.directory.selectors import FinderCriteria, _known_many
+
+    # One activity with "mötesplats", one with "äldre" and one in Arabic (kvällsfika, dagcafé).
+    assert _known_many(FinderCriteria(categories=("motesplats",)), 0)
+    assert not _known_many(FinderCriteria(categories=("motesplats",)), 1)
+    assert _known_many(FinderCriteria(target_groups=("aldre",)), 0)
+    assert not _known_many(FinderCriteria(target_groups=("aldre",)), 1)
+    assert _known_many(FinderCriteria(languages=("ar",)), 0)
+    assert not _known_many(FinderCriteria(languages=("ar",)), 1)
+    # Two filters, two codes or another activity filter: the intersection is not known.
+    assert not _known_many(FinderCriteria(categories=("motesplats",), languages=("ar",)), 0)
+    assert not _known_many(FinderCriteria(categories=("motesplats", "spel")), 0)
+    assert not _known_many(FinderCriteria(categories=("motesplats",), free=True), 0)
+    assert not _known_many(FinderCriteria(), 0)
