@@ -308,8 +308,7 @@ def _compounds_ending_with(word: str, limit: int = 30) -> list[str]:
     if len(word) < MIN_PREFIX:
         return []
     if connection.vendor == "sqlite":
-        backwards = word[::-1]
-        ending = Q(reversed_word__gte=backwards, reversed_word__lt=backwards + "\U0010ffff")
+        ending = _starting_with(word[::-1], field="reversed_word")
     else:
         ending = Q(word__endswith=word)
     found = (
@@ -321,12 +320,13 @@ def _compounds_ending_with(word: str, limit: int = 30) -> list[str]:
     return list(found)
 
 
-def _starting_with(prefix: str) -> Q:
-    """Indexed words starting with ``prefix``. On SQLite as a range of the unique index (its
-    text compares by code point), since SQLite's LIKE ignores case and so reads every word."""
+def _starting_with(prefix: str, field: str = "word") -> Q:
+    """Indexed words whose ``field`` starts with ``prefix``. On SQLite as a range of the
+    field's index (its text compares by code point), since SQLite's LIKE ignores case and so
+    reads every word."""
     if connection.vendor == "sqlite":
-        return Q(word__gte=prefix, word__lt=prefix + "\U0010ffff")
-    return Q(word__startswith=prefix)
+        return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
+    return Q(**{f"{field}__startswith": prefix})
 
 
 def _known(word: str, sample: int = 50) -> bool:

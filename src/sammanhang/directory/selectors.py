@@ -257,29 +257,20 @@ def _known_many(criteria: FinderCriteria, limit: int) -> bool:
     tests every activity in turn until ``limit`` pass (a tenth of 200,000 for a common
     category). With other filters too, the intersection may be small, so nothing is known.
     """
-    chosen = {
-        "target_groups": criteria.target_groups,
-        "categories": criteria.categories,
-        "languages": criteria.languages,
-    }
-    asked = [name for name, codes in chosen.items() if codes]
-    others = (
-        criteria.features,
-        criteria.age is not None,
-        criteria.free,
-        criteria.companion_free,
-        criteria.drop_in,
-    )
-    if len(asked) != 1 or len(chosen[asked[0]]) != 1 or any(others):
+    # Published, and one more condition: any filter added later counts as another.
+    if len(_activity_conditions(criteria)) != 2:
         return False
-    (code,) = chosen[asked[0]]
+    codes = criteria.target_groups or criteria.categories or criteria.languages
+    if len(codes) != 1:
+        return False
     rows: QuerySet[Any]
-    if asked == ["languages"]:
-        rows = ActivityLanguage.objects.filter(code=code)
+    if criteria.languages:
+        rows = ActivityLanguage.objects.filter(code=codes[0])
+    elif criteria.target_groups:
+        terms = _in_terms(Taxonomy.TARGET_GROUP, codes)
+        rows = Activity.target_groups.through.objects.filter(terms)
     else:
-        taxonomy = "sammanhang-malgrupp" if asked == ["target_groups"] else "sammanhang-kategori"
-        through = getattr(Activity, asked[0]).through
-        rows = through.objects.filter(_in_terms(taxonomy, [code]))
+        rows = Activity.categories.through.objects.filter(_in_terms(Taxonomy.CATEGORY, codes))
     # One term per activity (unique together), so a row is an activity; drafts count too,
     # which only matters near the limit, where either plan gives the same results.
     return rows.order_by().values("pk")[: limit + 1].count() > limit
@@ -389,32 +380,11 @@ def upcoming_sessions(criteria: FinderCriteria, ids: list[int]) -> dict[int, lis
         )
     )
     shown: dict[int, list[ShownSession]] = {}
-    for (
-        activity_id,
-        starts_at,
-        ends_at,
-        day,
-        local_start,
-        local_end,
-        cancelled,
-        note,
-        place,
-        slug,
-        name,
-        lat,
-        lon,
-        code,
-        district,
-    ) in rows:
-        shown.setdefault(activity_id, []).append(
+    for row in rows:
+        place, slug, name, lat, lon, code, district = row[8:]
+        shown.setdefault(row[0], []).append(
             ShownSession(
-                starts_at,
-                ends_at,
-                day,
-                local_start,
-                local_end,
-                cancelled,
-                note,
+                *row[1:8],
                 place=ShownPlace(place, slug, name, lat, lon) if place is not None else None,
                 district=ShownDistrict(code, district) if code is not None else None,
             )

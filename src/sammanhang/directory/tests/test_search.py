@@ -198,21 +198,18 @@ def test_ranks_of_a_few_activities_equal_the_databases_tiers(library, directory)
     """``search.ranks`` (SQLite: the FTS5 expression matched on each row's stems in Python)
     against the tiers the database builds from its index, with phrases whose first word is a
     prefix ("svenska för nyanlända", a synonym of "språkcafé")."""
-    make_activity(
-        directory["organisation"],
-        "svenska-nyanlanda",
-        place=directory["places"]["soder"],
-        title="Samtalsgrupp",
-        summary="Svenskundervisning för nyanlända",
-        description="Vi fikar och pratar",
-    )
-    make_activity(
-        directory["organisation"],
-        "svenska-utan-fras",
-        place=directory["places"]["soder"],
-        title="Svenska",
-        summary="För alla nyanlända",
-    )
+    for slug, title, summary, description in [
+        ("svenska-nyanlanda", "Samtalsgrupp", "Svenskundervisning för nyanlända", "Vi fikar"),
+        ("svenska-utan-fras", "Svenska", "För alla nyanlända", ""),
+    ]:
+        make_activity(
+            directory["organisation"],
+            slug,
+            place=directory["places"]["soder"],
+            title=title,
+            summary=summary,
+            description=description,
+        )
     ids = list(Activity.objects.values_list("pk", flat=True))
     for text in ("språkcafé", "svenska för nyanlända", "fika autism", "träning", "fotboll unga"):
         query = search.parse_query(text)
