@@ -14,11 +14,15 @@ urlpatterns = i18n_patterns(
     path("", include("sammanhang.directory.urls")),
     path("", include("sammanhang.accounts.urls")),
     path("hantera/<slug:org_slug>/", include("sammanhang.directory.urls_staff")),
+    path("", include("sammanhang.interop.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
 # The JSON API has no language prefix: a client chooses with ?lang= or Accept-Language.
-urlpatterns += [path("", include("sammanhang.api.urls"))]
+urlpatterns += [
+    path("", include("sammanhang.interop.urls_open")),
+    path("", include("sammanhang.api.urls")),
+]
 
 if settings.SERVE_MEDIA:
     media_prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
