@@ -67,3 +67,26 @@ def test_a_page_without_its_counts_is_refused() -> None:
     found = list(schemas.problems(page, schemas.response_validator("/services")))
 
     assert [p.message for p in found] == ["'total_items' is a required property"]
+
+
+def test_derived_ids_are_stable_and_distinct() -> None:
+    import uuid
+
+    from sammanhang.interop.hsds import ids
+
+    service = uuid.UUID("ac148810-d857-441c-9679-408f346de14b")
+    place = uuid.UUID("d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610")
+
+    assert ids.service_at_location_id(service, place) == ids.service_at_location_id(service, place)
+    assert str(ids.taxonomy_id("target_group")) == str(
+        uuid.uuid5(ids.NAMESPACE, "taxonomy:target_group")
+    )
+    derived = {
+        ids.service_at_location_id(service, place),
+        ids.online_location_id(service),
+        ids.part_id(service, "schedule", 1),
+        ids.part_id(service, "schedule", 2),
+        ids.part_id(place, "schedule", 1),
+        ids.taxonomy_id("category"),
+    }
+    assert len(derived) == 6
