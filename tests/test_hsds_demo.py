@@ -7,6 +7,7 @@ interop app must not import (see the import-linter contracts).
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -116,3 +117,77 @@ def test_demo_service_carries_the_profiles_fields(demo):
     assert at_place["schedules"], "sessions at a place are on its service_at_location"
     assert all(s["service_at_location_id"] == at_place["id"] for s in at_place["schedules"])
     assert record["service_areas"][0]["name"] == place.district.name
+
+
+def _get(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, response.content.decode()[:1000]
+    return response.json()
+
+
+def _valid(path, body, item_schema=None):
+    if item_schema is None:
+        checker = schemas.response_validator(path)
+        assert _problems(body, checker) == [], path
+        return
+    assert _problems({**body, "contents": []}, schemas.response_validator(path)) == []
+    for item in body.get("contents", [body]):
+        assert _problems(item, schemas.validator(item_schema)) == [], path
+
+
+def test_every_endpoint_on_the_demo_data_is_valid_and_hides_drafts(client, demo):
+    drafts = {
+        str(u) for u in Activity.objects.filter(status="draft").values_list("uuid", flat=True)
+    }
+    assert len(drafts) == 2
+
+    _valid("/", _get(client, "/api/hsds/"))
+    services = _get(client, "/api/hsds/services?per_page=200")
+    _valid("/services", services)
+    assert services["total_items"] == 63
+    assert not drafts & {s["id"] for s in services["contents"]}
+    _valid("/services", _get(client, "/api/hsds/services?full=true&per_page=200"), "service")
+    _valid("/services", _get(client, "/api/hsds/services?minimal=true&per_page=200"))
+    _valid("/services", _get(client, "/api/hsds/services?search=fika"))
+    for service in services["contents"][:10]:
+        _valid("/services/{id}", _get(client, f"/api/hsds/services/{service['id']}"))
+    for draft in drafts:
+        assert client.get(f"/api/hsds/services/{draft}").status_code == 404
+
+    organizations = _get(client, "/api/hsds/organizations?per_page=200")
+    _valid("/organizations", organizations)
+    full = _get(client, "/api/hsds/organizations?full_service=true&per_page=200")
+    _valid("/organizations", full, "compiled/organization")
+    listed = {s["id"] for org in full["contents"] for s in org["services"]}
+    assert len(listed) == 63
+    assert not drafts & listed
+    for org in organizations["contents"]:
+        _valid("/organizations/{id}", _get(client, f"/api/hsds/organizations/{org['id']}"))
+
+    links = _get(client, "/api/hsds/service_at_locations?per_page=200")
+    _valid("/service_at_locations", links)
+    assert not drafts & {link["service_id"] for link in links["contents"]}
+    full_links = _get(client, "/api/hsds/service_at_locations?full=true&per_page=200")
+    _valid("/service_at_locations", full_links, "service_at_location")
+    for link in links["contents"][:5]:
+        detail = _get(client, f"/api/hsds/service_at_locations/{link['id']}")
+        # The specification's fix (openreferral/specification#574): a service_at_location.
+        assert _problems(detail, schemas.validator("service_at_location")) == []
+    postcode = Place.objects.exclude(postal_code="").values_list("postal_code", flat=True)[0]
+    near = _get(client, f"/api/hsds/service_at_locations?postcode={postcode}&proximity=1500")
+    _valid("/service_at_locations", near)
+    assert near["total_items"] > 0
+
+    taxonomies = _get(client, "/api/hsds/taxonomies")
+    _valid("/taxonomies", taxonomies)
+    for value in taxonomies["contents"]:
+        _valid("/taxonomies/{id}", _get(client, f"/api/hsds/taxonomies/{value['id']}"))
+    terms = _get(client, "/api/hsds/taxonomy_terms?per_page=200")
+    _valid("/taxonomy_terms", terms)
+    for value in terms["contents"][:5]:
+        _valid("/taxonomy_terms/{id}", _get(client, f"/api/hsds/taxonomy_terms/{value['id']}"))
+
+    response = client.get("/api/hsds/services?format=ndjson")
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert len(lines) == 63
+    assert not drafts & {json.loads(line)["id"] for line in lines}
