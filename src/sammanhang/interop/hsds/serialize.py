@@ -157,7 +157,7 @@ def _attribute(
 ) -> dict[str, Any]:
     return _compact(
         {
-            "id": str(ids.part_id(owner, "attribute", f"{term.taxonomy}/{term.code}")),
+            "id": str(ids.part_id(owner, "attribute", term.code)),
             "link_id": str(owner),
             "link_type": term.taxonomy,
             "link_entity": link_entity,
@@ -363,11 +363,13 @@ def _exceptions_in_words(rule: Schedule) -> str:
     today = clock.today()
     upcoming = [e for e in rule.exceptions.all() if e.date >= today]
     sentences = []
-    cancelled = [e for e in upcoming if e.kind == ExceptionKind.CANCELLED]
+    cancelled = [
+        date_format(e.date, "l j F Y") + (f" ({e.reason})" if e.reason else "")
+        for e in upcoming
+        if e.kind == ExceptionKind.CANCELLED
+    ]
     if cancelled:
-        sentences.append(
-            _("Cancelled on %(dates)s.") % {"dates": _dates_in_words(e.date for e in cancelled)}
-        )
+        sentences.append(_("Cancelled on %(dates)s.") % {"dates": ", ".join(cancelled)})
     for extra in (e for e in upcoming if e.kind == ExceptionKind.EXTRA):
         when = date_format(extra.date, "l j F Y")
         if extra.opens_at and extra.closes_at:
