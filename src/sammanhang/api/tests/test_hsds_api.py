@@ -449,3 +449,26 @@ def test_taxonomy_terms(client, db):
     missing = get(client, f"/api/hsds/taxonomy_terms?parent_id={uuid.uuid4()}", status=400)
     assert list(missing["errors"]) == ["parent_id"]
     get(client, f"/api/hsds/taxonomy_terms/{uuid.uuid4()}", status=404)
+
+
+def test_head_and_cors_as_in_the_v1_api(client, directory):
+    response = client.head("/api/hsds/services")
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert client.post("/api/hsds/services").status_code == 405
+
+
+def test_open_data_doc_names_every_hsds_path_and_parameter():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[4] / "docs" / "open-data.md").read_text(
+        encoding="utf-8"
+    )
+    section = doc.split("## HSDS 3.0 API")[1].split("\n## ")[0]
+    document = json.loads((schemas.SCHEMA_DIR / "openapi.json").read_text(encoding="utf-8"))
+    for path, item in document["paths"].items():
+        assert f"`GET /api/hsds{path}`" in section, path
+        for parameter in item["get"].get("parameters", []):
+            name = parameter.get("name") or parameter["$ref"].rsplit("/", 1)[-1]
+            assert f"`{name}`" in section, name
