@@ -300,10 +300,14 @@ class ServiceAtLocations:
             Activity.objects.filter(pk__in={a for a, _p in pairs}), full=self.full
         )
         by_id = {a.pk: a for a in activities}
-        place_rows = (
-            _places_with_relations() if self.full else Place.objects.select_related("owner")
-        )
-        places = {p.pk: p for p in place_rows.filter(pk__in={p for _a, p in pairs if p})}
+        places: dict[int, Place]
+        if self.full:
+            # The full activities carry their places with everything a location shows.
+            places = {p.pk: p for a in by_id.values() for p in a.places.all()}
+        else:
+            place_ids = {p for _a, p in pairs if p}
+            rows = Place.objects.select_related("owner").filter(pk__in=place_ids)
+            places = {p.pk: p for p in rows}
         return [(by_id[a], places[p] if p else None) for a, p in pairs]
 
     def __iter__(self) -> Iterator[tuple[Activity, Place | None]]:
