@@ -38,7 +38,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from sammanhang.api.api import _language, not_found_text
-from sammanhang.api.forms import FALSE_WORDS, TRUE_WORDS, ApiInputError
+from sammanhang.api.forms import (
+    FALSE_WORDS,
+    INVALID_CHOICE,
+    LANGUAGES,
+    TRUE_WORDS,
+    ApiInputError,
+)
 from sammanhang.directory.models import Taxonomy, Term
 from sammanhang.interop.hsds import ids, schemas, selectors, serialize
 
@@ -53,8 +59,8 @@ LIST = ("search", "page", "per_page", "format")
 SERVICE_FILTERS = ("taxonomy_term_id", "taxonomy_id", "organization_id", "modified_after")
 
 
-class _Numbers(forms.Form):
-    """Django's own fields, for their translated messages."""
+class _Fields(forms.Form):
+    """The parameters Django's own fields check, for their translated messages."""
 
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
     per_page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PER_PAGE)
@@ -75,7 +81,7 @@ class _Query:
         for name in request.GET:
             if name in self.allowed and len(request.GET.getlist(name)) > 1:
                 self.errors[name] = [_("Give this parameter once.")]
-        form = _Numbers({k: v for k, v in request.GET.items() if k in _Numbers.base_fields})
+        form = _Fields({k: v for k, v in request.GET.items() if k in _Fields.base_fields})
         form.is_valid()
         for name, messages in form.errors.items():
             if name in self.allowed:
@@ -83,6 +89,8 @@ class _Query:
         # What did parse (a valid ``page`` beside a bad ``per_page``); bad ones are left out.
         self.numbers: dict[str, Any] = dict(form.cleaned_data)
         self.ndjson = self._format() if "format" in self.allowed else False
+        if (language := self.raw("lang")) and language not in LANGUAGES:
+            self.fail("lang", str(INVALID_CHOICE % {"value": language}))
 
     def raw(self, name: str) -> str:
         return self.request.GET.get(name, "").strip()

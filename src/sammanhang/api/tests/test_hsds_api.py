@@ -254,6 +254,9 @@ def test_bad_parameters_are_refused_in_swedish_and_english(client, directory):
     assert get(client, "/api/hsds/services/x?full=true", status=400)["errors"] == {
         "full": ["Okänd parameter."]
     }
+    assert get(client, "/api/hsds/taxonomies?lang=fi", status=400)["errors"] == {
+        "lang": ["fi är inte ett av alternativen för det här filtret."]
+    }
 
 
 def test_ndjson_streams_every_record_without_the_page(client, directory):
