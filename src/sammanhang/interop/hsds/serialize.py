@@ -5,12 +5,15 @@ Pure functions: they read the objects they are given and their prefetched relati
 and never write. The API and the export both build on them, so their names and shapes are
 stable:
 
-- ``service`` (full), ``service_list_item`` (the compiled ``service_list`` shape: one-to-one
-  fields and the organization), ``service_minimal``;
+- ``service`` (full; pass ``terms=derived_terms()`` read once for many services),
+  ``service_list_item`` (the compiled ``service_list`` shape: one-to-one fields and the
+  organization), ``service_fields`` (the one-to-one fields alone, as nested in an
+  organization), ``service_minimal``;
 - ``organization`` (full, optionally with its services), ``organization_list_item``;
 - ``location`` (full), ``location_brief``;
-- ``service_at_location`` (full), ``service_at_location_list_item``, and
-  ``service_at_locations_of`` (an activity's places, plus ``None`` for online);
+- ``service_at_location`` (full), ``service_at_location_list_item``,
+  ``service_at_locations_of`` (an activity's places, plus ``None`` for online) and
+  ``service_at_location_id``;
 - ``schedule``, ``opening_schedule``, ``taxonomy``, ``taxonomy_term``, ``taxonomies``.
 
 Rules kept here:
@@ -446,7 +449,8 @@ def service_minimal(activity: Activity) -> dict[str, Any]:
     }
 
 
-def service_fields(activity: Activity, base_url: str) -> dict[str, Any]:
+def service_fields(activity: Activity, base_url: str = "") -> dict[str, Any]:
+    """The service's one-to-one fields (as nested in an organization's ``services``)."""
     price = "" if activity.is_free else activity.price
     return _compact(
         {
@@ -550,6 +554,7 @@ def service_at_locations_of(activity: Activity) -> list[Place | None]:
 
 
 def service_at_location_id(activity: Activity, place: Place | None) -> uuid.UUID:
+    """The id of the activity held at ``place`` (``None``: its online, virtual location)."""
     location_id = place.uuid if place else ids.online_location_id(activity.uuid)
     return ids.service_at_location_id(activity.uuid, location_id)
 
