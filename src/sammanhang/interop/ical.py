@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vDuration
 
 from sammanhang.directory.models import (
     Activity,
@@ -92,7 +92,8 @@ def calendar_build(
         calendar.add("x-wr-caldesc", description)
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH)
+    # An X- property is text unless typed: a bare timedelta would be written as "12:00:00".
+    calendar.add("x-published-ttl", vDuration(REFRESH))
     for schedule in schedules:
         activity = schedule.activity
         series = _Series(

@@ -12,7 +12,11 @@ from django.views.decorators.http import require_safe
 
 from sammanhang.accounts.selectors import organisation_by_slug
 from sammanhang.directory.forms import FinderForm
+from sammanhang.directory.models import Schedule
 from sammanhang.directory.selectors import FinderCriteria
+
+# The finder page's own reading of its query string (blank list filters mean "any"), so the
+# feed of a search and the page can never read the same address differently.
 from sammanhang.directory.views import _without_blanks
 from sammanhang.interop import ical, selectors
 from sammanhang.interop.selectors import FeedWindow
@@ -76,7 +80,7 @@ def ical_finder(request: HttpRequest) -> HttpResponse:
 def _calendar_response(
     request: HttpRequest,
     name: str,
-    schedules: list,
+    schedules: list[Schedule],
     window: FeedWindow,
     filename: str,
     *,

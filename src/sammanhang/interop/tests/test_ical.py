@@ -231,6 +231,23 @@ def test_activity_feed_gives_exactly_the_sessions_the_site_shows(client, busy):
     assert sum(cancelled for *_rest, cancelled in shown) == 4
 
 
+def test_dates_not_materialised_yet_are_left_out_as_the_site_leaves_them(client, place):
+    activity = _activity(place)
+    _schedule(activity, place, byday="MO,TH")
+    # Last rebuilt three weeks ago (the daily job has not run since): the rows end three
+    # weeks before today's horizon, so the rule's last dates have no session on the site.
+    services.occurrences_rebuild(activity=activity, today=TODAY - timedelta(days=21))
+
+    _response, calendar = _get_calendar(client, "/aktiviteter/kvallsfika/kalender.ics")
+
+    shown = _shown(Occurrence.objects.filter(activity=activity))
+    assert _expanded(calendar) == shown
+    master = calendar.walk("VEVENT")[0]
+    excluded = {when.dt.date() for exdate in _as_list(master["EXDATE"]) for when in exdate.dts}
+    assert min(excluded) > TODAY + timedelta(days=366 - 22)
+    assert len(excluded) == 6
+
+
 def test_sessions_keep_local_time_across_both_daylight_saving_changes(client, busy):
     _response, calendar = _get_calendar(client, f"/aktiviteter/{busy.slug}/kalender.ics")
     starts = {start for _url, start, _end, _cancelled in _expanded(calendar)}
@@ -289,6 +306,8 @@ def test_feed_has_the_time_zone_and_the_calendar_properties(client, busy):
     assert [str(zone["TZID"]) for zone in zones] == ["Europe/Stockholm"]
     assert str(calendar["X-WR-CALNAME"]) == "Kvällsfika"
     assert str(calendar["VERSION"]) == "2.0"
+    assert b"\r\nREFRESH-INTERVAL;VALUE=DURATION:PT12H\r\n" in response.content
+    assert b"\r\nX-PUBLISHED-TTL:PT12H\r\n" in response.content
     event = next(event for event in calendar.walk("VEVENT") if "RRULE" in event)
     assert str(event["LOCATION"]) == "Träffpunkten, Storgatan 1, 252 20 Helsingborg"
     assert (event["GEO"].latitude, event["GEO"].longitude) == (56.0465, 12.6945)
@@ -471,20 +490,25 @@ def _many(place, count):
 
 
 @pytest.mark.parametrize(
-    "url",
-    ["/organisationer/{org}/kalender.ics", "/platser/{place}/kalender.ics"],
+    ("url", "events"),
+    [
+        ("/organisationer/{org}/kalender.ics", 25 * 3),
+        ("/platser/{place}/kalender.ics", 25 * 3),
+        ("/aktiviteter/aktivitet-0/kalender.ics", 3),
+    ],
 )
 def test_feed_query_count_does_not_grow_with_its_activities(
-    client, place, url, django_assert_num_queries
+    client, place, url, events, django_assert_num_queries
 ):
     _many(place, 25)
     address = url.format(org=place.owner.slug, place=place.slug)
 
-    # The organisation or place, the schedules with their activities, and their sessions.
+    # What the feed is of, the schedules with their activities, and their sessions.
     with django_assert_num_queries(3):
         response = client.get(address)
 
-    assert len(icalendar.Calendar.from_ical(response.content).walk("VEVENT")) == 25 * 3
+    # Each series: the master, the cancelled Monday and the extra Friday with its note.
+    assert len(icalendar.Calendar.from_ical(response.content).walk("VEVENT")) == events
 
 
 def test_finder_feed_query_count_is_bounded(client, place, django_assert_max_num_queries):
