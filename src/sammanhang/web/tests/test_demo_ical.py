@@ -2,7 +2,8 @@
 
 The demo has weekly, fortnightly, monthly and one-off schedules, cancelled and extra dates
 and closed days around Christmas; its window (23 November 2026 a month back and a year
-ahead) holds the autumn change of 2026 and both changes of 2027.
+ahead) holds the autumn change of 2026 and both changes of 2027. Here, beside the other demo
+tests, because the demo loader belongs to the web layer, which ``interop`` must not import.
 """
 
 from __future__ import annotations
