@@ -111,7 +111,9 @@ def calendar_build(
 
 def _series_events(series: _Series, window: FeedWindow) -> list[Event]:
     schedule = series.schedule
-    sessions: list[Occurrence] = list(getattr(schedule, "window_occurrences", []))
+    sessions: list[Occurrence] = schedule.window_occurrences  # type: ignore[attr-defined]
+    if not sessions:
+        return []
     rule = Rule(
         freq=schedule.freq,
         interval=schedule.interval,
@@ -120,8 +122,6 @@ def _series_events(series: _Series, window: FeedWindow) -> list[Event]:
         valid_to=schedule.valid_to,
     )
     regular = rule_dates(rule, window.first, window.last)
-    if not sessions:
-        return []
     if not regular:
         return [_single(series, session) for session in sessions]
 

@@ -248,6 +248,26 @@ def test_dates_not_materialised_yet_are_left_out_as_the_site_leaves_them(client,
     assert len(excluded) == 6
 
 
+def test_every_session_the_activity_and_place_pages_list_is_in_their_feeds(client, busy, place):
+    for page, feed in [
+        (f"/aktiviteter/{busy.slug}/", f"/aktiviteter/{busy.slug}/kalender.ics"),
+        (f"/platser/{place.slug}/", f"/platser/{place.slug}/kalender.ics"),
+    ]:
+        listed = client.get(page).context["occurrences"]
+        _response, calendar = _get_calendar(client, feed)
+        expanded = _expanded(calendar)
+
+        assert len(listed) >= 10, page
+        for row in listed:
+            seen = (
+                f"http://testserver/aktiviteter/{busy.slug}/",
+                row.starts_at.astimezone(UTC),
+                row.ends_at.astimezone(UTC),
+                row.cancelled,
+            )
+            assert seen in expanded, (page, row)
+
+
 def test_sessions_keep_local_time_across_both_daylight_saving_changes(client, busy):
     _response, calendar = _get_calendar(client, f"/aktiviteter/{busy.slug}/kalender.ics")
     starts = {start for _url, start, _end, _cancelled in _expanded(calendar)}
