@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vDuration
+from icalendar import Calendar, Event, Timezone, vDuration
 
 from sammanhang.directory.models import (
     Activity,
@@ -94,6 +94,16 @@ def calendar_build(
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     # An X- property is text unless typed: a bare timedelta would be written as "12:00:00".
     calendar.add("x-published-ttl", vDuration(REFRESH))
+    # Always the zone's VTIMEZONE, for the window's years (every DTSTART, RECURRENCE-ID and
+    # UNTIL falls in them): it also keeps a feed with no sessions a valid calendar, which
+    # needs at least one component.
+    calendar.add_component(
+        Timezone.from_tzid(
+            settings.TIME_ZONE,
+            first_date=date(window.first.year, 1, 1),
+            last_date=date(window.last.year + 1, 1, 1),
+        )
+    )
     for schedule in schedules:
         activity = schedule.activity
         series = _Series(
@@ -105,6 +115,7 @@ def calendar_build(
         )
         for event in _series_events(series, window):
             calendar.add_component(event)
+    # A safety net: adds the VTIMEZONE of any other zone an event might come to use.
     calendar.add_missing_timezones()
     return calendar
 

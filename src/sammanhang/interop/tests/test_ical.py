@@ -342,6 +342,27 @@ def test_feed_has_the_time_zone_and_the_calendar_properties(client, busy):
     assert b"\r\n" in response.content
 
 
+def test_feed_without_sessions_is_still_a_valid_calendar(client, place):
+    _activity(place)
+
+    _response, calendar = _get_calendar(client, "/aktiviteter/kvallsfika/kalender.ics")
+
+    assert calendar.walk("VEVENT") == []
+    # RFC 5545 wants at least one component: the time zone is one.
+    assert [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")] == ["Europe/Stockholm"]
+
+
+def test_online_session_is_located_online(client, place):
+    activity = _activity(place, online=True)
+    _schedule(activity, place, place_id=None)
+
+    _response, calendar = _get_calendar(client, "/aktiviteter/kvallsfika/kalender.ics")
+
+    event = calendar.walk("VEVENT")[0]
+    assert str(event["LOCATION"]) == "På nätet"
+    assert "GEO" not in event
+
+
 def test_uids_are_stable_across_requests_and_rebuilds(client, busy):
     first = client.get(f"/aktiviteter/{busy.slug}/kalender.ics").content
     services.occurrences_rebuild(activity=busy)
@@ -565,8 +586,8 @@ def test_finder_without_results_offers_no_feed(client, busy):
     assert "kalender.ics" not in html
 
 
-def test_schedule_rows_unchanged_by_reading(client, busy):
-    # Reading a feed writes nothing: no rebuild, no new rows.
+def test_reading_a_feed_writes_nothing(client, busy):
+    # No rebuild, no new rows: a feed reads what the site shows.
     before = list(Occurrence.objects.order_by("pk").values_list("pk", flat=True))
     client.get(f"/aktiviteter/{busy.slug}/kalender.ics")
     assert list(Occurrence.objects.order_by("pk").values_list("pk", flat=True)) == before
