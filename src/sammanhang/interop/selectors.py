@@ -24,6 +24,9 @@ from sammanhang.directory.models import Activity, Occurrence, Place, Schedule
 from sammanhang.directory.selectors import FinderCriteria, activity_list_for_finder
 from sammanhang.directory.services import materialise_from, materialise_until
 
+# A calendar with more series than this is no use to anyone; the finder page itself pages.
+FINDER_FEED_LIMIT = 200
+
 
 @dataclass(frozen=True)
 class FeedWindow:
@@ -88,10 +91,6 @@ def feed_schedules(
         .prefetch_related(Prefetch("occurrences", queryset=sessions, to_attr="window_occurrences"))
         .order_by("activity__title", "activity_id", "valid_from", "pk")
     )
-
-
-# A calendar with more series than this is no use to anyone; the finder page itself pages.
-FINDER_FEED_LIMIT = 200
 
 
 def finder_activity_ids(criteria: FinderCriteria, *, limit: int = FINDER_FEED_LIMIT) -> list[int]:
