@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sammanhang.interop import views
 
 app_name = "interop"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # Beside the pages they are feeds of, under the same Swedish paths.
+    path("aktiviteter/kalender.ics", views.ical_finder, name="ical_finder"),
+    path("aktiviteter/<slug:slug>/kalender.ics", views.ical_activity, name="ical_activity"),
+    path("platser/<slug:slug>/kalender.ics", views.ical_place, name="ical_place"),
+    path(
+        "organisationer/<slug:slug>/kalender.ics",
+        views.ical_organisation,
+        name="ical_organisation",
+    ),
+]
