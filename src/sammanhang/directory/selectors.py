@@ -29,6 +29,7 @@ from django.db.models import (
     Exists,
     F,
     Func,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -40,6 +41,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from sammanhang.accounts.models import Organisation
 from sammanhang.core import clock
 from sammanhang.directory import geo, search
 from sammanhang.directory.finder import FinderResults, ShownDistrict, ShownPlace, ShownSession
@@ -48,6 +50,7 @@ from sammanhang.directory.models import (
     ActivityFeature,
     ActivityLanguage,
     District,
+    ExceptionKind,
     FeatureValue,
     Frequency,
     Municipality,
@@ -57,6 +60,7 @@ from sammanhang.directory.models import (
     PlaceClosure,
     PlaceFeature,
     Schedule,
+    ScheduleException,
     Taxonomy,
     Term,
 )
@@ -508,6 +512,20 @@ def activity_list_for_print(criteria: FinderCriteria) -> FinderResults:
     )
 
 
+def activity_list_for_export(criteria: FinderCriteria) -> FinderResults:
+    """The finder's results with what a downloaded list adds: places with their districts,
+    target groups, categories and languages (the running rules come with every result)."""
+    return activity_list_for_finder(
+        criteria,
+        decorate=lambda activities: activities.prefetch_related(
+            Prefetch("places", queryset=Place.objects.select_related("district").order_by("name")),
+            Prefetch("target_groups", queryset=Term.objects.order_by("position")),
+            Prefetch("categories", queryset=Term.objects.order_by("position")),
+            Prefetch("languages", queryset=ActivityLanguage.objects.order_by("code")),
+        ),
+    )
+
+
 def municipalities_for_finder() -> list[tuple[str, str]]:
     """(slug, name) of the municipalities that have districts, to choose among in the finder;
     plain pairs, since building 290 model instances per page costs more than the query."""
@@ -618,6 +636,19 @@ def occurrences_upcoming(
     )
 
 
+def schedules_for_public(activity: Activity) -> list[Schedule]:
+    """An activity's schedules with their coming cancelled dates (``exceptions``), for
+    machine-readable descriptions of its page (schema.org, calendars)."""
+    cancelled = ScheduleException.objects.filter(
+        kind=ExceptionKind.CANCELLED, date__gte=clock.today()
+    ).order_by("date")
+    return list(
+        Schedule.objects.filter(activity=activity)
+        .prefetch_related(Prefetch("exceptions", queryset=cancelled))
+        .order_by("valid_from", "opens_at", "pk")
+    )
+
+
 def place_public_detail(slug: str) -> Place | None:
     return (
         Place.objects.select_related("district", "municipality", "owner")
@@ -661,3 +692,14 @@ def organisation_public_activities(organisation_id: int) -> QuerySet[Activity]:
     return Activity.objects.filter(
         organisation_id=organisation_id, status=Activity.Status.PUBLISHED
     ).order_by("title")
+
+
+def directory_last_modified() -> datetime | None:
+    """When anything public in the directory last changed: the latest ``updated_at`` of a
+    non-draft activity, a place or an organisation (for catalogues' ``modified``)."""
+    moments = [
+        Activity.objects.exclude(status=Activity.Status.DRAFT).aggregate(m=Max("updated_at"))["m"],
+        Place.objects.aggregate(m=Max("updated_at"))["m"],
+        Organisation.objects.aggregate(m=Max("updated_at"))["m"],
+    ]
+    return max((moment for moment in moments if moment is not None), default=None)
