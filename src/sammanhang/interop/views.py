@@ -85,8 +85,9 @@ def _activity_url(request: HttpRequest, activity: Activity) -> str:
 
 # --- the DCAT-AP-SE catalogue ----------------------------------------------------------------
 
-# The iCalendar feed of every activity, when the site has one (another part of issue 5).
-ICALENDAR_FEED_URL_NAME = "interop:finder_ical"
+# The iCalendar feed of a finder search (without a query: every activity), listed as a
+# distribution when the site has it (i5-ical adds it).
+ICALENDAR_FEED_URL_NAME = "interop:ical_finder"
 
 
 @require_safe

@@ -1,4 +1,4 @@
-"""The finder tests' small directory, shared so the open formats are tested on the same data."""
+"""The finder tests' small directory, shared so the feeds are tested on the same data."""
 
 from sammanhang.directory.tests.conftest import directory, make_activity, term
 

@@ -7,16 +7,18 @@ described in place or referred to by ``rdf:resource``.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from sammanhang.directory.models import Activity, Place
-from sammanhang.interop import dcat
+from sammanhang.interop import dcat, views
 
 pytestmark = pytest.mark.django_db
 NS = dcat.NAMESPACES
@@ -127,11 +129,15 @@ def test_the_distributions_hsds_conformance_and_access(catalogue):
     access = {
         next(iter(_objects(t, d, "dcat:accessURL"))): d for d in _of_type(t, "dcat:Distribution")
     }
-    assert set(access) == {
+    expected = {
         "http://testserver/api/hsds/",
         "http://testserver/api/v1/",
         "http://testserver/aktiviteter/lista.csv",
     }
+    # The calendar feed of every activity, listed once the site has it (i5-ical).
+    with contextlib.suppress(NoReverseMatch):
+        expected.add("http://testserver" + reverse(views.ICALENDAR_FEED_URL_NAME))
+    assert set(access) == expected
     hsds = access["http://testserver/api/hsds/"]
     assert _objects(t, hsds, "dcterms:conformsTo") == {dcat.HSDS_3}
     assert _of_type(t, "dcterms:Standard") == {dcat.HSDS_3}
