@@ -11,6 +11,7 @@ Mapping (see docs/open-data.md):
   next sessions are ``subEvent`` ``Event``s with absolute start and end.
 - An activity held once is an ``Event`` with its start and end; several single dates make an
   ``EventSeries`` of those dates.
+- An organisation's page is an ``Organization`` (also each activity's ``organizer``).
 - A place is a ``Place`` with a ``PostalAddress``, coordinates, accessibility as
   ``amenityFeature``, opening hours (closed days as a zero-length interval, the convention
   search engines read) and the sessions held there as ``event``.
@@ -28,6 +29,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sammanhang.accounts.models import Organisation
@@ -287,6 +289,28 @@ def organisation_jsonld(
         data["telephone"] = organisation.phone
     if organisation.logo:
         data["logo"] = absolute(organisation.logo.url)
+    return data
+
+
+def organisation_page_jsonld(
+    organisation: Organisation, *, url_of: Callable[[Any], str], absolute: Absolute
+) -> dict[str, Any]:
+    """An ``Organization`` for its own page: with its description and the organisation it
+    is part of (read with it by ``organisation_by_slug``)."""
+    data = {"@context": "https://schema.org"} | organisation_jsonld(
+        organisation, url_of=url_of, absolute=absolute
+    )
+    description = organisation.description
+    if (get_language() or "sv").startswith("en") and organisation.description_en:
+        description = organisation.description_en
+    if description:
+        data["description"] = description
+    if organisation.parent is not None:
+        data["parentOrganization"] = {
+            "@type": "Organization",
+            "@id": url_of(organisation.parent),
+            "name": organisation.parent.name,
+        }
     return data
 
 

@@ -67,6 +67,14 @@ def place_jsonld(
     return jsonld.script(data)
 
 
+@register.simple_tag(takes_context=True)
+def organisation_jsonld(context: template.Context, organisation: Organisation) -> SafeString:
+    url_of, absolute = _urls(context["request"])
+    return jsonld.script(
+        jsonld.organisation_page_jsonld(organisation, url_of=url_of, absolute=absolute)
+    )
+
+
 @register.simple_tag
 def export_limit() -> int:
     """How many activities a downloaded list holds at most."""

@@ -279,3 +279,36 @@ def test_a_place_with_address_hours_closures_accessibility_and_events(client, di
     first = data["event"][0]
     assert first["startDate"] == "2026-11-24T17:00:00+01:00"
     assert first["url"] == "http://testserver/aktiviteter/kvallsfika/"
+
+
+def test_an_organisation_page_is_an_organization_within_its_parent(
+    client, directory, make_organisation
+):
+    organisation = directory["organisation"]
+    organisation.parent = make_organisation("Paraplyförbundet")
+    organisation.website = "https://motesplats.example.se"
+    organisation.email = "hej@motesplats.example.se"
+    organisation.description = "Vi driver mötesplatser."
+    organisation.description_en = "We run meeting places."
+    organisation.save()
+
+    data = _page(client, "organisation", organisation.slug)
+    english = _page(client, "organisation", organisation.slug, prefix="/en")
+
+    url = f"http://testserver/organisationer/{organisation.slug}/"
+    assert data == {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "@id": url,
+        "name": "Mötesplatsföreningen",
+        "url": url,
+        "sameAs": "https://motesplats.example.se",
+        "email": "hej@motesplats.example.se",
+        "description": "Vi driver mötesplatser.",
+        "parentOrganization": {
+            "@type": "Organization",
+            "@id": f"http://testserver/organisationer/{organisation.parent.slug}/",
+            "name": "Paraplyförbundet",
+        },
+    }
+    assert english["description"] == "We run meeting places."
