@@ -154,7 +154,10 @@ def catalogue(absolute: Callable[[str], str], *, ical_url: str | None = None) ->
         "Specification 3.0 (JSON). Öppet, utan nyckel.",
         "Activities, places and organisations in Open Referral's Human Services Data "
         "Specification 3.0 (JSON). Open, no key needed.",
-    ).add("dcterms:conformsTo", hsds_standard)
+    )
+    hsds_api.add("dcterms:conformsTo", hsds_standard)
+    # The specification's own OpenAPI document, which the HSDS API serves as it is.
+    hsds_api.add("dcat:endpointDescription", URI(absolute("/api/hsds/openapi.json")))
     v1_api = service(
         "/api/v1/",
         f"Sammanhangs API – {operator}",

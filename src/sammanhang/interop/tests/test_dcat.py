@@ -151,6 +151,9 @@ def test_the_distributions_hsds_conformance_and_access(catalogue):
     assert _objects(t, csv, "dcterms:format") == {
         "http://publications.europa.eu/resource/authority/file-type/CSV"
     }
+    assert _objects(t, "http://testserver/api/hsds/", "dcat:endpointDescription") == {
+        "http://testserver/api/hsds/openapi.json"
+    }
     assert _objects(t, "http://testserver/api/v1/", "dcat:endpointDescription") == {
         "http://testserver/api/v1/openapi.json"
     }
