@@ -22,6 +22,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.utils.formats import date_format
@@ -88,26 +89,36 @@ def finder_table(
     ``url_for`` gives an activity's public address (absolute, in the reader's language).
     """
     limit = EXPORT_LIMIT if limit is None else limit
-    results = selectors.activity_list_for_export(criteria)
+    results = selectors.activity_list_for_finder(criteria)
     table = Table(header=header())
+    words = _Words()
     start = 0
     while start <= limit:
         # One past the limit is read to know whether the list was cut.
         chunk = results[start : min(start + CHUNK, limit + 1)]
+        facts = selectors.activity_facts_for_lists([activity.pk for activity in chunk])
         for activity in chunk:
             if len(table.rows) == limit:
                 table.cut = True
                 break
-            table.rows.append(activity_row(activity, url=url_for(activity)))
+            table.rows.append(
+                activity_row(activity, facts[activity.pk], url=url_for(activity), words=words)
+            )
         if len(chunk) < CHUNK or table.cut:
             break
         start += CHUNK
     return table
 
 
-def activity_row(activity: Any, *, url: str) -> list[str]:
-    """One activity as the columns of ``header``: what a reader needs without the website."""
-    places = list(activity.places.all())
+def activity_row(
+    activity: Any, facts: selectors.ListedFacts, *, url: str, words: _Words | None = None
+) -> list[str]:
+    """One activity as the columns of ``header``: what a reader needs without the website.
+
+    ``activity`` is a finder result (its ``upcoming`` sessions and running ``rules`` read).
+    """
+    words = words or _Words()
+    places = facts.places
     sessions: list[ShownSession] = getattr(activity, "upcoming", [])
     return [
         activity.title,
@@ -115,17 +126,17 @@ def activity_row(activity: Any, *, url: str) -> list[str]:
         "; ".join(place.name for place in places)
         or (_("Online") if activity.online else _("Ask the organiser")),
         "; ".join(filter(None, (_address(place) for place in places))),
-        "; ".join(dict.fromkeys(place.district.name for place in places if place.district)),
-        "; ".join(_session_words(session) for session in sessions),
+        "; ".join(dict.fromkeys(place.district for place in places if place.district)),
+        "; ".join(words.session(session) for session in sessions),
         "; ".join(schedule_words(rule) for rule in getattr(activity, "rules", [])),
         _yes_no(activity.is_free),
         "" if activity.is_free else activity.price,
         _companion(activity),
         _yes_no(activity.drop_in),
-        ", ".join(term.name for term in activity.target_groups.all()),
-        ", ".join(term.name for term in activity.categories.all()),
+        ", ".join(facts.target_groups),
+        ", ".join(facts.categories),
         _ages(activity.age_min, activity.age_max),
-        ", ".join(language_name(language.code) for language in activity.languages.all()),
+        ", ".join(words.language(code) for code in facts.languages),
         ", ".join(
             filter(None, (activity.contact_role, activity.contact_email, activity.contact_phone))
         ),
@@ -133,24 +144,39 @@ def activity_row(activity: Any, *, url: str) -> list[str]:
     ]
 
 
-def _address(place: Any) -> str:
+def _address(place: selectors.ListedPlace) -> str:
     town = " ".join(filter(None, (place.postal_code, place.city)))
     return ", ".join(filter(None, (place.street_address, town)))
 
 
-def _session_words(session: ShownSession) -> str:
-    """ "tisdag 1 december 2026 17:00–19:00": a full date, since a list is read later."""
-    words = (
-        f"{date_format(session.date, 'l j F Y')} "
-        f"{session.local_start:%H:%M}–{session.local_end:%H:%M}"
-    )
-    if session.place is not None:
-        words += f", {session.place.name}"
-    if session.cancelled:
-        words = f"{_('Cancelled:')} {words}"
-        if session.note:
-            words += f" – {session.note}"
-    return words
+class _Words:
+    """Dates and language names in words, each worked out once per list: a long list repeats
+    the same few dozen dates and languages thousands of times."""
+
+    def __init__(self) -> None:
+        self._days: dict[date, str] = {}
+        self._languages: dict[str, str] = {}
+        self._cancelled = _("Cancelled:")
+
+    def session(self, session: ShownSession) -> str:
+        """ "tisdag 1 december 2026 17:00–19:00, Söderhuset": a full date, as a list is
+        read later; a cancelled one says so, with its reason."""
+        day = self._days.get(session.date)
+        if day is None:
+            day = self._days[session.date] = date_format(session.date, "l j F Y")
+        text = f"{day} {session.local_start:%H:%M}–{session.local_end:%H:%M}"
+        if session.place is not None:
+            text += f", {session.place.name}"
+        if session.cancelled:
+            text = f"{self._cancelled} {text}"
+            if session.note:
+                text += f" – {session.note}"
+        return text
+
+    def language(self, code: str) -> str:
+        if code not in self._languages:
+            self._languages[code] = language_name(code)
+        return self._languages[code]
 
 
 def _yes_no(value: bool) -> str:
