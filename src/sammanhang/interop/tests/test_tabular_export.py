@@ -1,23 +1,19 @@
-"""CSV and XLSX downloads of a finder search: read back from the real responses and compared
-with what the finder page itself lists."""
+"""CSV and XLSX downloads of a finder search, read back from the real responses: columns,
+Swedish and English, the limit, formula injection. (That they list exactly the finder page's
+results is tested on the demo in ``web/tests/test_demo_downloads.py``.)"""
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from datetime import date
-from typing import Any
 
 import pytest
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from sammanhang.directory import services
 from sammanhang.interop import tabular_export
+from sammanhang.interop.tests.downloads import read_csv, read_xlsx
 
 pytestmark = pytest.mark.django_db
-TODAY = date(2026, 11, 24)
 HEADER_SV = [
     "Rubrik",
     "Arrangör",
@@ -44,49 +40,6 @@ def _fixed_now(settings):
     settings.SAMMANHANG_FIXED_NOW = "2026-11-24T12:00"
 
 
-def _csv(response) -> list[list[str]]:
-    assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.content.startswith(b"\xef\xbb\xbf"), "Excel needs the BOM to read UTF-8"
-    text = response.content.decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
-
-
-def _xlsx(response) -> tuple[list[list[str]], Any]:
-    assert response.status_code == 200
-    assert response["Content-Type"] == (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    workbook = load_workbook(io.BytesIO(response.content))
-    sheet = workbook.worksheets[0]
-    rows = [[cell.value or "" for cell in row] for row in sheet.iter_rows()]
-    return rows, workbook
-
-
-def _finder_slugs(client, query: dict, prefix: str = "") -> list[str]:
-    """Every result of the finder page for ``query``, page after page, in order."""
-    slugs: list[str] = []
-    page = 1
-    while True:
-        response = client.get(prefix + reverse("directory:finder"), {**query, "page": page})
-        assert response.status_code == 200
-        html = response.content.decode()
-        slugs += re.findall(r'<li class="result" data-slug="([^"]+)"', html)
-        if 'rel="next"' not in html:
-            return slugs
-        page += 1
-
-
-def _slugs(rows: list[list[str]]) -> list[str]:
-    """The activities of the rows, by the slug in their web address (the last column)."""
-    slugs = []
-    for row in rows[1:]:
-        match = re.fullmatch(r"http://testserver(?:/en)?/aktiviteter/([^/]+)/", row[-1])
-        assert match is not None, row[-1]
-        slugs.append(match.group(1))
-    return slugs
-
-
 def test_csv_columns_in_swedish_with_every_fact_spelt_out(client, directory):
     schedule = directory["activities"]["kvallsfika"].schedules.get()
     services.schedule_exception_add(
@@ -97,7 +50,7 @@ def test_csv_columns_in_swedish_with_every_fact_spelt_out(client, directory):
     place.save()
 
     response = client.get(reverse("interop:finder_csv"), {"category": "motesplats"})
-    rows = _csv(response)
+    rows = read_csv(response)
 
     assert rows[0] == HEADER_SV
     assert len(rows) == 2
@@ -131,7 +84,7 @@ def test_csv_columns_in_swedish_with_every_fact_spelt_out(client, directory):
 
 
 def test_paid_activity_columns(client, directory):
-    rows = _csv(client.get(reverse("interop:finder_csv"), {"target_group": "aldre"}))
+    rows = read_csv(client.get(reverse("interop:finder_csv"), {"target_group": "aldre"}))
 
     row = dict(zip(rows[0], rows[1], strict=True))
     assert (row["Rubrik"], row["Gratis"], row["Pris"]) == ("Dagcafé", "Nej", "20 kr")
@@ -142,55 +95,14 @@ def test_paid_activity_columns(client, directory):
     )
 
 
-SEARCHES = [
-    {},
-    {"free": "on"},
-    {"weekday": "6"},
-    {"q": "fika"},
-    {"sort": "name"},
-    {"time_of_day": "evening", "district": "drottninghog"},
-    {"target_group": "unga"},
-]
-
-
-@pytest.fixture
-def demo(settings):
-    from sammanhang.web.demo.loader import demo_load
-
-    settings.SAMMANHANG_FIXED_NOW = "2026-11-24T17:30"
-    demo_load(today=TODAY)
-
-
-def test_both_files_hold_exactly_the_finders_results_in_its_order(client, demo):
-    for query in SEARCHES:
-        expected = _finder_slugs(client, query)
-        assert expected, f"{query} finds something, or the comparison proves little"
-
-        csv_rows = _csv(client.get(reverse("interop:finder_csv"), query))
-        xlsx_rows, _workbook = _xlsx(client.get(reverse("interop:finder_xlsx"), query))
-
-        assert _slugs(csv_rows) == expected, query
-        assert _slugs(xlsx_rows) == expected, query
-        assert xlsx_rows == csv_rows, query
-
-
-def test_chunks_join_up_in_order(client, demo, monkeypatch):
-    monkeypatch.setattr(tabular_export, "CHUNK", 3)
-
-    rows = _csv(client.get(reverse("interop:finder_csv")))
-
-    assert _slugs(rows) == _finder_slugs(client, {})
-    assert len(rows) > 20
-
-
 def test_a_long_list_is_cut_at_the_limit_and_says_so(client, directory, monkeypatch):
     monkeypatch.setattr(tabular_export, "EXPORT_LIMIT", 2)
 
     response = client.get(reverse("interop:finder_csv"))
-    assert len(_csv(response)) == 3
+    assert len(read_csv(response)) == 3
     assert (response["X-Result-Count"], response["X-Result-Cut"]) == ("2", "true")
 
-    rows, workbook = _xlsx(client.get(reverse("interop:finder_xlsx")))
+    rows, workbook = read_xlsx(client.get(reverse("interop:finder_xlsx")))
     assert len(rows) == 3
     about = {row[0].value: row[1].value for row in workbook.worksheets[1].iter_rows()}
     assert about["Aktiviteter"] == "2"
@@ -219,10 +131,10 @@ def test_cells_that_a_spreadsheet_would_run_are_defused(client, directory, start
     activity.save(update_fields=["title", "contact_phone"])
     query = {"category": "motesplats"}
 
-    rows = _csv(client.get(reverse("interop:finder_csv"), query))
+    rows = read_csv(client.get(reverse("interop:finder_csv"), query))
     assert rows[1][0] == "'" + formula
 
-    xlsx_rows, workbook = _xlsx(client.get(reverse("interop:finder_xlsx"), query))
+    xlsx_rows, workbook = read_xlsx(client.get(reverse("interop:finder_xlsx"), query))
     cell = workbook.worksheets[0]["A2"]
     # Stored as text, never as a formula: the value is the provider's text unchanged.
     assert cell.data_type == "s"
@@ -232,7 +144,7 @@ def test_cells_that_a_spreadsheet_would_run_are_defused(client, directory, start
 
 
 def test_the_workbook_has_a_bold_frozen_header_and_set_widths(client, directory):
-    _rows, workbook = _xlsx(client.get(reverse("interop:finder_xlsx")))
+    _rows, workbook = read_xlsx(client.get(reverse("interop:finder_xlsx")))
     sheet = workbook.worksheets[0]
 
     assert sheet.title == "Aktiviteter"
@@ -244,7 +156,7 @@ def test_the_workbook_has_a_bold_frozen_header_and_set_widths(client, directory)
 
 
 def test_english_under_en(client, directory):
-    rows = _csv(client.get("/en" + reverse("interop:finder_csv"), {"target_group": "aldre"}))
+    rows = read_csv(client.get("/en" + reverse("interop:finder_csv"), {"target_group": "aldre"}))
 
     assert rows[0][:3] == ["Title", "Organiser", "Place"]
     assert rows[0][-1] == "Web address"
