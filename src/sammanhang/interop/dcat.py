@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from sammanhang.directory import selectors
+from sammanhang.interop import tabular_export
 
 NAMESPACES = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -105,6 +106,8 @@ def catalogue(absolute: Callable[[str], str], *, ical_url: str | None = None) ->
     licence = URI(settings.SAMMANHANG_OPEN_DATA_LICENSE)
     modified = _modified()
     operator = settings.SAMMANHANG_OPERATOR_NAME
+    limit = tabular_export.EXPORT_LIMIT
+    limit_sv = f"{limit:,}".replace(",", "\u00a0")  # Swedish groups thousands with a space
 
     # Named once and referred to by the dataset and the services; the operator's own web
     # address is its identity when set, else a name within this catalogue.
@@ -223,9 +226,9 @@ def catalogue(absolute: Callable[[str], str], *, ical_url: str | None = None) ->
             "Aktiviteter som CSV",
             "Activities as CSV",
             "Aktivitetssökets resultat som tabell (UTF-8, semikolon). Lägg sökets filter "
-            "efter frågetecknet; högst 5 000 rader.",
+            f"efter frågetecknet; högst {limit_sv} rader.",
             "The activity finder's results as a table (UTF-8, semicolons). Add the search's "
-            "filters after the question mark; at most 5,000 rows.",
+            f"filters after the question mark; at most {limit:,} rows.",
             access=csv_url,
             media_type="text/csv",
             file_type="CSV",

@@ -148,6 +148,18 @@ def test_the_distributions_hsds_conformance_and_access(catalogue):
     }
     csv = access["http://testserver/aktiviteter/lista.csv"]
     assert _objects(t, csv, "dcat:downloadURL") == {"http://testserver/aktiviteter/lista.csv"}
+    assert _objects(t, csv, "dcterms:description") == {
+        (
+            "Aktivitetssökets resultat som tabell (UTF-8, semikolon). Lägg sökets filter "
+            "efter frågetecknet; högst 5\xa0000 rader.",
+            "sv",
+        ),
+        (
+            "The activity finder's results as a table (UTF-8, semicolons). Add the search's "
+            "filters after the question mark; at most 5,000 rows.",
+            "en",
+        ),
+    }
     assert _objects(t, csv, "dcterms:format") == {
         "http://publications.europa.eu/resource/authority/file-type/CSV"
     }
