@@ -381,23 +381,6 @@ class FinderForm(forms.Form):
         return chosen
 
 
-def without_blanks(query: QueryDict) -> QueryDict:
-    """The query without empty values of list filters: ``?district=`` means any district.
-
-    Every reader of a finder query (the page, the printed list, the downloads, the feeds)
-    parses it through this and ``FinderForm``, so they all find the same activities.
-    """
-    kept = query.copy()
-    for name, field in FinderForm.base_fields.items():
-        if isinstance(field, forms.MultipleChoiceField) and name in kept:
-            values = [value for value in kept.getlist(name) if value.strip()]
-            if values:
-                kept.setlist(name, values)
-            else:
-                del kept[name]
-    return kept
-
-
 def _parse_point(lat: str, lon: str) -> geo.Point | None:
     """A point from the ``lat``/``lon`` parameters, or None unless both are in range."""
     try:

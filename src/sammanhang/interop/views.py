@@ -11,9 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from sammanhang.core import clock
-from sammanhang.directory.forms import FinderForm, without_blanks
+from sammanhang.directory.forms import FinderForm
 from sammanhang.directory.models import Activity
 from sammanhang.directory.selectors import FinderCriteria
+
+# The finder page's own reading of its query string (blank list filters mean "any"), so a
+# download and the page can never read the same address differently (as the feeds do).
+from sammanhang.directory.views import _without_blanks
 from sammanhang.interop import dcat, tabular_export
 
 # --- a finder search as CSV or XLSX ----------------------------------------------------------
@@ -38,7 +42,7 @@ _DOWNLOAD_TYPES = {
 
 
 def _finder_download(request: HttpRequest, kind: str) -> HttpResponse:
-    form = FinderForm(without_blanks(request.GET) or None)
+    form = FinderForm(_without_blanks(request.GET) or None)
     if form.is_bound and not form.is_valid():
         # The finder page shows these errors beside their fields; a file cannot.
         problems = [f"{error}" for errors in form.errors.values() for error in errors]
