@@ -203,6 +203,14 @@ DEFAULT_FROM_EMAIL = env_str("SAMMANHANG_FROM_EMAIL", "sammanhang@localhost")
 SAMMANHANG_OPERATOR_NAME = env_str("SAMMANHANG_OPERATOR_NAME", "Demokommunen")
 SAMMANHANG_CONTACT_EMAIL = env_str("SAMMANHANG_CONTACT_EMAIL", "kontakt@example.se")
 SAMMANHANG_CONTACT_PHONE = env_str("SAMMANHANG_CONTACT_PHONE", "")
+# The operator as publisher in the open-data catalogue (/datasets/dcat): its web address
+# (the publisher's URI; empty leaves it unnamed), its kind in the ADMS publisher-type
+# vocabulary, and the licence of the published data (CC0 unless the operator decides).
+SAMMANHANG_OPERATOR_URL = env_str("SAMMANHANG_OPERATOR_URL", "")
+SAMMANHANG_OPERATOR_TYPE = env_str("SAMMANHANG_OPERATOR_TYPE", "LocalAuthority")
+SAMMANHANG_OPEN_DATA_LICENSE = env_str(
+    "SAMMANHANG_OPEN_DATA_LICENSE", "http://creativecommons.org/publicdomain/zero/1.0/"
+)
 # The finder's map of results: a tile server URL with {z}/{x}/{y} (and optionally {s}), and
 # the attribution its licence requires. Empty URL: no map (the list is complete anyway).
 # Tiles are fetched by visitors' browsers, so the tile server sees their addresses.

@@ -122,3 +122,29 @@ def test_finder_works_without_javascript(
         page.get_by_role("button", name="Visa aktiviteter").click()
     expect(page.locator(".result__title")).to_have_text(["Kvällsfika Centrum"])
     expect(page.get_by_role("link", name="Stadsdel: Centrum – ta bort filtret")).to_be_visible()
+
+
+def test_the_search_downloads_as_csv_and_excel_without_javascript(
+    new_context: Callable[..., Any], live_server: Any, finder_data: None, tmp_path: Path
+) -> None:
+    import csv
+
+    from openpyxl import load_workbook
+
+    page = new_context(java_script_enabled=False, accept_downloads=True).new_page()
+    page.goto(f"{live_server.url}/aktiviteter/?district=centrum")
+    with page.expect_download() as csv_download:
+        page.get_by_role("link", name="Ladda ner som CSV").click()
+    saved = tmp_path / csv_download.value.suggested_filename
+    csv_download.value.save_as(saved)
+    assert saved.suffix == ".csv"
+    with saved.open(encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.reader(file, delimiter=";"))
+    assert [row[0] for row in rows] == ["Rubrik", "Kvällsfika Centrum"]
+
+    with page.expect_download() as xlsx_download:
+        page.get_by_role("link", name="Ladda ner som Excel").click()
+    workbook = tmp_path / xlsx_download.value.suggested_filename
+    xlsx_download.value.save_as(workbook)
+    sheet = load_workbook(workbook).worksheets[0]
+    assert [row[0].value for row in sheet.iter_rows()] == ["Rubrik", "Kvällsfika Centrum"]

@@ -29,6 +29,7 @@ from django.db.models import (
     Exists,
     F,
     Func,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -40,6 +41,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from sammanhang.accounts.models import Organisation
 from sammanhang.core import clock
 from sammanhang.directory import geo, search
 from sammanhang.directory.finder import FinderResults, ShownDistrict, ShownPlace, ShownSession
@@ -48,6 +50,7 @@ from sammanhang.directory.models import (
     ActivityFeature,
     ActivityLanguage,
     District,
+    ExceptionKind,
     FeatureValue,
     Frequency,
     Municipality,
@@ -57,6 +60,7 @@ from sammanhang.directory.models import (
     PlaceClosure,
     PlaceFeature,
     Schedule,
+    ScheduleException,
     Taxonomy,
     Term,
 )
@@ -508,6 +512,67 @@ def activity_list_for_print(criteria: FinderCriteria) -> FinderResults:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ListedPlace:
+    name: str
+    street_address: str
+    postal_code: str
+    city: str
+    district: str | None
+
+
+@dataclass(frozen=True)
+class ListedFacts:
+    """What a downloaded list shows of an activity beyond its own fields and the finder's
+    (``activity_facts_for_lists``); term names in the active language."""
+
+    places: list[ListedPlace] = field(default_factory=list)
+    target_groups: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+
+
+def activity_facts_for_lists(ids: Sequence[int]) -> dict[int, ListedFacts]:
+    """Places (with district), target groups, categories and languages of these activities,
+    in four queries of plain values: as prefetched model instances, a list of 5,000
+    activities spent most of its time building them."""
+    english = (get_language() or "sv").startswith("en")
+    facts: dict[int, ListedFacts] = {pk: ListedFacts() for pk in ids}
+    places = (
+        Activity.places.through.objects.filter(activity_id__in=ids)
+        .order_by("place__name", "place_id")
+        .values_list(
+            "activity_id",
+            "place__name",
+            "place__street_address",
+            "place__postal_code",
+            "place__city",
+            "place__district__name",
+        )
+    )
+    for activity_id, *place in places:
+        facts[activity_id].places.append(ListedPlace(*place))
+    for through, names in (
+        (Activity.target_groups.through, "target_groups"),
+        (Activity.categories.through, "categories"),
+    ):
+        rows = (
+            through.objects.filter(activity_id__in=ids)
+            .order_by("term__position", "term__code")
+            .values_list("activity_id", "term__name_sv", "term__name_en")
+        )
+        for activity_id, name_sv, name_en in rows:
+            getattr(facts[activity_id], names).append(name_en if english else name_sv)
+    languages = (
+        ActivityLanguage.objects.filter(activity_id__in=ids)
+        .order_by("code")
+        .values_list("activity_id", "code")
+    )
+    for activity_id, code in languages:
+        facts[activity_id].languages.append(code)
+    return facts
+
+
 def municipalities_for_finder() -> list[tuple[str, str]]:
     """(slug, name) of the municipalities that have districts, to choose among in the finder;
     plain pairs, since building 290 model instances per page costs more than the query."""
@@ -618,6 +683,19 @@ def occurrences_upcoming(
     )
 
 
+def schedules_for_public(activity: Activity) -> list[Schedule]:
+    """An activity's schedules with their coming cancelled dates (``exceptions``), for
+    machine-readable descriptions of its page (schema.org, calendars)."""
+    cancelled = ScheduleException.objects.filter(
+        kind=ExceptionKind.CANCELLED, date__gte=clock.today()
+    ).order_by("date")
+    return list(
+        Schedule.objects.filter(activity=activity)
+        .prefetch_related(Prefetch("exceptions", queryset=cancelled))
+        .order_by("valid_from", "opens_at", "pk")
+    )
+
+
 def place_public_detail(slug: str) -> Place | None:
     return (
         Place.objects.select_related("district", "municipality", "owner")
@@ -661,3 +739,14 @@ def organisation_public_activities(organisation_id: int) -> QuerySet[Activity]:
     return Activity.objects.filter(
         organisation_id=organisation_id, status=Activity.Status.PUBLISHED
     ).order_by("title")
+
+
+def directory_last_modified() -> datetime | None:
+    """When anything public in the directory last changed: the latest ``updated_at`` of a
+    non-draft activity, a place or an organisation (for catalogues' ``modified``)."""
+    moments = [
+        Activity.objects.exclude(status=Activity.Status.DRAFT).aggregate(m=Max("updated_at"))["m"],
+        Place.objects.aggregate(m=Max("updated_at"))["m"],
+        Organisation.objects.aggregate(m=Max("updated_at"))["m"],
+    ]
+    return max((moment for moment in moments if moment is not None), default=None)

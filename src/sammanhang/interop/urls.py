@@ -18,4 +18,7 @@ urlpatterns: list = [
         views.ical_organisation,
         name="ical_organisation",
     ),
+    # A finder search's results as a file: the finder's own query string after the "?".
+    path("aktiviteter/lista.csv", views.finder_csv, name="finder_csv"),
+    path("aktiviteter/lista.xlsx", views.finder_xlsx, name="finder_xlsx"),
 ]

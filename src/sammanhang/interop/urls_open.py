@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from sammanhang.interop import views
+
+urlpatterns: list = [
+    # Where Sveriges dataportal harvests the DCAT-AP-SE catalogue.
+    path("datasets/dcat", views.dcat_catalogue, name="dcat"),
+]

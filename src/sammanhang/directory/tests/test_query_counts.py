@@ -32,8 +32,9 @@ from .conftest import make_activity, term
 # directory.finder), the page, 2 prefetches (running rules, next sessions).
 FINDER_QUERIES = 9
 # Activity: the activity, 5 prefetches (categories, target groups, features, languages,
-# places with districts), the next occasions.
-ACTIVITY_QUERIES = 7
+# places with districts), the next occasions, and for the schema.org JSON-LD its schedules
+# with their cancelled dates (interop.jsonld).
+ACTIVITY_QUERIES = 9
 # Place: the place, 3 prefetches (hours, features, photos), open now (closure, hours),
 # closures, the next occasions.
 PLACE_QUERIES = 8
