@@ -11,6 +11,9 @@ Invariants kept here:
 
 from __future__ import annotations
 
+import uuid as uuid_module
+from typing import Any
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.files import File
 from django.db import transaction
@@ -39,11 +42,13 @@ def organisation_create(
     website: str = "",
     email: str = "",
     phone: str = "",
+    uuid: uuid_module.UUID | None = None,
 ) -> Organisation:
     """Create an organisation, optionally under a ``parent`` (a department's unit, say).
 
-    Raises ``ValidationError`` for a taken slug, an unknown kind, or a malformed website or
-    e-mail address.
+    ``uuid`` keeps the id another system published it under (an HSDS import); otherwise a new
+    one is drawn. Raises ``ValidationError`` for a taken slug or UUID, an unknown kind, or a
+    malformed website or e-mail address.
     """
     profile = {
         "description": description,
@@ -54,6 +59,8 @@ def organisation_create(
     }
     with transaction.atomic():
         organisation = Organisation(name=name, slug=slug, kind=kind, parent=parent, **profile)
+        if uuid is not None:
+            organisation.uuid = uuid
         organisation.full_clean()
         organisation.save()
         audit_record(
@@ -70,6 +77,45 @@ def organisation_create(
             ],
         )
     return organisation
+
+
+ORGANISATION_FIELDS = frozenset(
+    {"name", "kind", "parent", "description", "description_en", "website", "email", "phone"}
+)
+
+
+def organisation_update(*, actor: Actor, organisation: Organisation, **fields: Any) -> list[str]:
+    """Change an organisation's name, kind, parent and profile; return the changed fields.
+
+    Raises ``MembershipError`` when ``parent`` would make the organisation its own ancestor,
+    ``ValidationError`` for values the model refuses and ``TypeError`` for a keyword that is
+    not an organisation field. Nothing is written or recorded when nothing changed.
+    """
+    unexpected = sorted(set(fields) - ORGANISATION_FIELDS)
+    if unexpected:
+        raise TypeError(f"organisation_update() got unexpected fields: {', '.join(unexpected)}")
+    ancestor = fields.get("parent")
+    while ancestor is not None:
+        if ancestor.pk == organisation.pk:
+            raise MembershipError(_("An organisation cannot be its own parent."))
+        ancestor = ancestor.parent
+    with transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        changed = [name for name, value in fields.items() if getattr(locked, name) != value]
+        for name, value in fields.items():
+            setattr(organisation, name, value)
+        if not changed:
+            return []
+        organisation.full_clean()
+        organisation.save(update_fields=[*changed, "updated_at"])
+        audit_record(
+            actor=actor,
+            action="organisation.updated",
+            target=organisation,
+            organisation_id=organisation.pk,
+            changed_fields=changed,
+        )
+    return changed
 
 
 def membership_set(
