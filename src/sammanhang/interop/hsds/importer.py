@@ -150,7 +150,7 @@ class Summary:
         lines = []
         for kind, label in KIND_LABELS.items():
             count = self.counts.get(kind)
-            if not count:
+            if not count or not any(count.values()):
                 continue
             lines.append(
                 _(
@@ -1195,6 +1195,10 @@ class Planner:
         }
         mapped: dict[str, Any] = {"features": {}}
         unmapped = self.attributes(record, data, "location", mapped, None)
+        # A place's opening hours are not imported (yet): say so rather than drop them.
+        self.summary.counts["schedule"]["skipped"] += len(
+            list(self.c.items(record.doc, data, "schedules", record.path))
+        )
         owner = record.organization_id
         if (
             owner is not None

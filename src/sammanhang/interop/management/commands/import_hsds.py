@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sammanhang.accounts.models import Organisation
 from sammanhang.directory.models import Municipality
@@ -61,8 +62,14 @@ class Command(BaseCommand):
         except ImportFailed as failure:
             for problem in failure.problems:
                 self.stderr.write(str(problem))
+            count = len(failure.problems)
             raise CommandError(
-                _("Nothing was imported: %(count)d problems.") % {"count": len(failure.problems)}
+                ngettext(
+                    "Nothing was imported: %(count)d problem.",
+                    "Nothing was imported: %(count)d problems.",
+                    count,
+                )
+                % {"count": count}
             ) from None
         for line in summary.lines():
             self.stdout.write(line)
