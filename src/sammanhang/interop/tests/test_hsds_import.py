@@ -243,6 +243,7 @@ def test_an_organisation_with_a_service_at_a_place_maps_onto_the_directory(tmp_p
         "252 25",
         "Helsingborg",
     )
+    assert place.district is not None
     assert (place.municipality.name, place.district.name) == ("Helsingborg", "Söder")
     assert (place.latitude, place.longitude, place.how_to_get_there) == (
         56.04,
@@ -264,6 +265,8 @@ def test_an_organisation_with_a_service_at_a_place_maps_onto_the_directory(tmp_p
         place,
     )
     first = activity.occurrences.filter(date__gte=date(2026, 3, 2)).first()
+    assert first is not None
+    assert first.district is not None
     assert (first.date, first.local_start, first.district.name) == (
         date(2026, 3, 3),
         time(17),
