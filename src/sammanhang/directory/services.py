@@ -894,7 +894,8 @@ class ScheduleSpec(NamedTuple):
     place_id: int | None = None
 
 
-def _spec(schedule: Schedule) -> ScheduleSpec:
+def schedule_spec(schedule: Schedule) -> ScheduleSpec:
+    """The schedule's rule as a ``ScheduleSpec``, to compare with wanted ones."""
     return ScheduleSpec(
         freq=schedule.freq,
         opens_at=schedule.opens_at,
@@ -927,7 +928,7 @@ def activity_schedules_set(
         missing = list(wanted)
         surplus: list[Schedule] = []
         for schedule in existing:
-            spec = _spec(schedule)
+            spec = schedule_spec(schedule)
             if spec in missing:
                 missing.remove(spec)
             else:
@@ -1081,6 +1082,43 @@ def place_opening_hours_add(
         hours.save()
         _audit_place(actor, place, "place.opening_hours_added", "opening_hours")
     return hours
+
+
+class HoursSpec(NamedTuple):
+    """One weekday's opening interval as a whole, for replacing a place's hours at once."""
+
+    weekday: int
+    opens_at: time
+    closes_at: time
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+def place_opening_hours_set(*, actor: Actor, place: Place, hours: Sequence[HoursSpec]) -> bool:
+    """Make the place's opening hours exactly ``hours``; return whether anything changed.
+
+    Rows already there and wanted stay; the others are deleted and the missing added.
+    Raises ``ValidationError`` as ``place_opening_hours_add``; nothing is changed then.
+    """
+    with transaction.atomic():
+        list(Place.objects.select_for_update().filter(pk=place.pk).values_list("pk"))
+        missing = list(dict.fromkeys(hours))
+        surplus = []
+        for row in OpeningHours.objects.filter(place=place).order_by("pk"):
+            spec = HoursSpec(row.weekday, row.opens_at, row.closes_at, row.valid_from, row.valid_to)
+            if spec in missing:
+                missing.remove(spec)
+            else:
+                surplus.append(row.pk)
+        if not missing and not surplus:
+            return False
+        OpeningHours.objects.filter(pk__in=surplus).delete()
+        for spec in missing:
+            row = OpeningHours(place=place, **spec._asdict())
+            row.full_clean()
+            row.save()
+        _audit_place(actor, place, "place.opening_hours_changed", "opening_hours")
+    return True
 
 
 def place_opening_hours_remove(*, actor: Actor, hours: OpeningHours) -> None:

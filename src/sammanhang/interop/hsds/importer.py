@@ -56,7 +56,13 @@ from sammanhang.directory.models import (
     Taxonomy,
     Term,
 )
-from sammanhang.directory.schedules import Rule, ScheduleRuleError, parse_byday, rule_dates
+from sammanhang.directory.schedules import (
+    DAY_CODES,
+    Rule,
+    ScheduleRuleError,
+    parse_byday,
+    rule_dates,
+)
 from sammanhang.interop.hsds import ids, positions, schemas
 from sammanhang.interop.models import ImportedRecord, UnmappedAttribute
 
@@ -80,6 +86,16 @@ _PLURALS = {
     "services": "service",
     "locations": "location",
     "service_at_locations": "service_at_location",
+}
+# The parts nested in records whose ids must not name two different things either.
+_PART_KINDS = {
+    "schedules": "schedule",
+    "attributes": "attribute",
+    "cost_options": "cost_option",
+    "service_areas": "service_area",
+    "addresses": "address",
+    "languages": "language",
+    "contacts": "contact",
 }
 _TABLES = {
     "organizations": "organization",
@@ -417,27 +433,56 @@ class Collector:
             record = Record(kind, record_id, data, doc, path, **links)
             self.records[kind][record_id] = record
             return record
-        for key, value in data.items():
-            other = known.data.get(key, value)
-            if not isinstance(value, dict | list) and other != value:
-                where, _path = known.where("id")
-                self.problem(
-                    doc,
-                    (*path, key),
-                    key,
-                    _(
-                        "The id %(id)s is given to two different records of the kind "
-                        "%(kind)s (the other is at %(other)s); they differ in %(field)s."
-                    )
-                    % {"id": record_id, "kind": kind, "other": where, "field": key},
-                )
-                return known
+        if self.conflict(kind, Part(data, doc, path), Part(known.data, known.doc, known.path)):
+            return known
         merged = {**data, **{k: v for k, v in known.data.items() if v not in (None, "", [])}}
         known.data = merged
         for key, value in links.items():
             if getattr(known, key) is None:
                 setattr(known, key, value)
         return known
+
+    def conflict(self, kind: str, new: Part, known: Part) -> bool:
+        """Report and return whether two records with one id differ in a plain field.
+
+        The same record may be repeated (HSDS nests a location under its organisation and
+        again under its service), with more or fewer nested parts; a different value in a
+        plain field means two records share an id.
+        """
+        for key, value in new.data.items():
+            other = known.data.get(key, value)
+            if not isinstance(value, dict | list) and other != value:
+                self.problem(
+                    new.doc,
+                    (*new.path, key),
+                    key,
+                    _(
+                        "The id %(id)s is given to two different records of the kind "
+                        "%(kind)s (the other is at %(other)s); they differ in %(field)s."
+                    )
+                    % {
+                        "id": new.data.get("id"),
+                        "kind": kind,
+                        "other": known.doc.where((*known.path, "id")),
+                        "field": key,
+                    },
+                )
+                return True
+        return False
+
+    def check_part_ids(self) -> None:
+        """The nested parts (schedules, attributes…) follow the same rule as the records."""
+        seen: dict[tuple[str, str], Part] = {}
+        for records in self.records.values():
+            for record in records.values():
+                for key in _PART_KINDS:
+                    for part in self.items(record.doc, record.data, key, record.path):
+                        part_id = part.data.get("id")
+                        if not isinstance(part_id, str):
+                            continue
+                        known = seen.setdefault((key, part_id), part)
+                        if known is not part and known.path != part.path:
+                            self.conflict(_PART_KINDS[key], part, known)
 
     def validate(self, kind: str, doc: Document, data: dict[str, Any], path: Path) -> None:
         checker = schemas.validator(kind, strict=False)
@@ -638,6 +683,7 @@ class LocationPlan:
     organisation_key: str | None
     unmapped: list[dict[str, str]]
     virtual: bool
+    hours: list[directory.HoursSpec]
 
 
 @dataclass
@@ -669,6 +715,7 @@ class Planner:
         self.taxonomy_ids = {str(ids.taxonomy_id(t)): t for t in Taxonomy.values}
         self.municipalities = list(Municipality.objects.all())
         self.offsets_ignored = 0
+        self.session_schedule_ids: set[Any] = set()
 
     def problem(self, record: Record | Part, path: Path, field_name: str, message: str) -> None:
         full = (*record.path, *path)
@@ -705,6 +752,14 @@ class Planner:
         for plan in services:
             for location_id in plan.location_ids:
                 location_owner.setdefault(location_id, plan.organisation_key)
+        self.session_schedule_ids = {
+            part.data.get("id")
+            for record in (
+                *self.records["service"].values(),
+                *self.records["service_at_location"].values(),
+            )
+            for part in self.c.items(record.doc, record.data, "schedules", record.path)
+        }
         locations = [
             self.location(r, location_owner.get(r.id)) for r in self.records["location"].values()
         ]
@@ -1195,10 +1250,11 @@ class Planner:
         }
         mapped: dict[str, Any] = {"features": {}}
         unmapped = self.attributes(record, data, "location", mapped, None)
-        # A place's opening hours are not imported (yet): say so rather than drop them.
-        self.summary.counts["schedule"]["skipped"] += len(
-            list(self.c.items(record.doc, data, "schedules", record.path))
-        )
+        hours = []
+        for part in self.c.items(record.doc, data, "schedules", record.path):
+            if part.data.get("id") in self.session_schedule_ids and part.data.get("id"):
+                continue  # a service's sessions there, repeated under the location
+            hours.extend(self.opening_hours(part))
         owner = record.organization_id
         if (
             owner is not None
@@ -1221,7 +1277,31 @@ class Planner:
                 "organization_id",
                 _("The location names no organization; say whose it is with --organisation."),
             )
-        return LocationPlan(record, values, mapped["features"], owner, unmapped, virtual)
+        return LocationPlan(record, values, mapped["features"], owner, unmapped, virtual, hours)
+
+    def opening_hours(self, part: Part) -> list[directory.HoursSpec]:
+        """A location's weekly schedule as opening hours; other rules cannot be hours."""
+        plans = self.schedule(part, None)
+        if not plans:
+            return []
+        spec = plans[0].spec
+        if spec.freq != "WEEKLY" or spec.interval != 1:
+            self.summary.counts["schedule"]["skipped"] += 1
+            self.summary.notes.append(
+                _("Opening hours are weekly; the schedule at %(where)s was left out.")
+                % {"where": part.doc.where(part.path)}
+            )
+            return []
+        return [
+            directory.HoursSpec(
+                weekday=DAY_CODES[day] + 1,
+                opens_at=spec.opens_at,
+                closes_at=spec.closes_at,
+                valid_from=None if plans[0].without_start else spec.valid_from,
+                valid_to=spec.valid_to,
+            )
+            for day in spec.byday.split(",")
+        ]
 
     def municipality(self, city: str) -> Municipality | None:
         wanted = city.strip().casefold()
@@ -1365,7 +1445,7 @@ class Writer:
         self.remember("location", plan.record.id, plan.unmapped)
         if existing is None:
             owner = Organisation.objects.get(uuid=uuid.UUID(str(plan.organisation_key)))
-            directory.place_create(
+            place = directory.place_create(
                 actor=None,
                 owner=owner,
                 slug=directory.slug_unique(Place, plan.values["name"]),
@@ -1373,10 +1453,15 @@ class Writer:
                 features=plan.features,
                 **plan.values,
             )
+            directory.place_opening_hours_set(actor=None, place=place, hours=plan.hours)
             return "created"
-        changed = directory.place_update(
-            actor=None, place=existing, features=plan.features, **plan.values
+        changed = bool(
+            directory.place_update(
+                actor=None, place=existing, features=plan.features, **plan.values
+            )
         )
+        if directory.place_opening_hours_set(actor=None, place=existing, hours=plan.hours):
+            changed = True
         return "updated" if changed else "unchanged"
 
     def services(self, plans: list[ServicePlan]) -> None:
@@ -1472,6 +1557,7 @@ def import_documents(documents: Iterable[Document], options: Options) -> Summary
     collector = Collector()
     for document in documents:
         collector.document(document)
+    collector.check_part_ids()
     for kind, count in collector.skipped.items():
         summary.counts[kind]["skipped"] += count
     planner = Planner(collector, options, summary)

@@ -330,6 +330,41 @@ def test_a_location_whose_city_is_no_municipality_takes_the_option(tmp_path, hel
     assert Place.objects.get(uuid=LOCATION).municipality == helsingborg
 
 
+@pytest.mark.usefixtures("helsingborg")
+def test_a_weekly_schedule_of_a_location_becomes_its_opening_hours(tmp_path):
+    document = _organization()
+    location = document["services"][0]["service_at_locations"][0]["location"]
+    location["schedules"] = [
+        {
+            "id": SECOND,
+            "freq": "WEEKLY",
+            "byday": "MO,WE",
+            "opens_at": "09:00",
+            "closes_at": "16:00",
+        },
+        {
+            "id": str(uuid.uuid4()),
+            "freq": "MONTHLY",
+            "byday": "1SA",
+            "opens_at": "10:00",
+            "closes_at": "12:00",
+        },
+    ]
+    path = _write(tmp_path, document)
+
+    first = _import(path)
+    again = _import(path)
+
+    place = Place.objects.get(uuid=LOCATION)
+    assert list(
+        place.opening_hours.values_list("weekday", "opens_at", "closes_at", "valid_from")
+    ) == [(1, time(9), time(16), None), (3, time(9), time(16), None)]
+    assert first.lines()[3].startswith(
+        "Scheman: 0 skapade, 0 uppdaterade, 0 oförändrade, 1 överhoppade"
+    )
+    assert again.lines()[2] == "Platser: 0 skapade, 0 uppdaterade, 1 oförändrade, 0 överhoppade"
+
+
 # --- every example of the specification -------------------------------------------------------
 
 
@@ -364,6 +399,10 @@ def test_every_example_of_the_specification_imports(example, helsingborg, make_o
 
     after = (Organisation.objects.count(), Activity.objects.count(), Place.objects.count())
     assert tuple(b - a for a, b in zip(before, after, strict=True)) == EXPECTED[example]
+    state = _state()
+    again = _import(EXAMPLES / example, municipality=helsingborg, organisation=home)
+    assert _state() == state
+    assert not any(count["created"] or count["updated"] for count in again.counts.values())
     if EXPECTED[example][1]:
         activity = Activity.objects.get(uuid="ac148810-d857-441c-9679-408f346de14b")
         assert activity.title == "Community Counselling"
@@ -652,6 +691,24 @@ def test_one_id_for_two_different_records_is_refused_with_both_places(tmp_path):
         f"till två olika poster av slaget service (den andra står i {path}, rad {first_line}, "
         f"kolumn {first_column}); de skiljer sig i name."
     ]
+
+
+@pytest.mark.usefixtures("helsingborg")
+def test_one_id_for_two_different_schedules_is_refused(tmp_path):
+    document = _organization()
+    schedules = document["services"][0]["service_at_locations"][0]["schedules"]
+    schedules.append({**schedules[0], "byday": "FR"})
+    path = _write(tmp_path, document)
+
+    problems = _failure(path)
+
+    line, column = _line_of(path.read_text(), '"FR"')
+    assert len(problems) == 1
+    assert problems[0].startswith(
+        f"{path}, rad {line}, kolumn {column}, "
+        "$.services[0].service_at_locations[0].schedules[1].byday, fält byday: Id:t "
+    )
+    assert "två olika poster av slaget schedule" in problems[0]
 
 
 def test_all_problems_are_reported_not_only_the_first(tmp_path, make_organisation):
