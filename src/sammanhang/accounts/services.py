@@ -15,6 +15,7 @@ import uuid as uuid_module
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -87,9 +88,9 @@ ORGANISATION_FIELDS = frozenset(
 def organisation_update(*, actor: Actor, organisation: Organisation, **fields: Any) -> list[str]:
     """Change an organisation's name, kind, parent and profile; return the changed fields.
 
-    Raises ``MembershipError`` when ``parent`` would make the organisation its own ancestor,
-    ``ValidationError`` for values the model refuses and ``TypeError`` for a keyword that is
-    not an organisation field. Nothing is written or recorded when nothing changed.
+    Raises ``ValidationError`` when ``parent`` would make the organisation its own ancestor
+    and for values the model refuses, ``TypeError`` for a keyword that is not an organisation
+    field. Nothing is written or recorded when nothing changed.
     """
     unexpected = sorted(set(fields) - ORGANISATION_FIELDS)
     if unexpected:
@@ -97,7 +98,7 @@ def organisation_update(*, actor: Actor, organisation: Organisation, **fields: A
     ancestor = fields.get("parent")
     while ancestor is not None:
         if ancestor.pk == organisation.pk:
-            raise MembershipError(_("An organisation cannot be its own parent."))
+            raise ValidationError({"parent": _("An organisation cannot be its own parent.")})
         ancestor = ancestor.parent
     with transaction.atomic():
         locked = Organisation.objects.select_for_update().get(pk=organisation.pk)

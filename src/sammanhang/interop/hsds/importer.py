@@ -1358,6 +1358,24 @@ def _uuid(value: Any) -> uuid.UUID | None:
 # --- step 3: writing ------------------------------------------------------------------------
 
 
+# Our model fields -> the HSDS field they come from, to point at it when a model refuses it.
+HSDS_FIELDS = {
+    "title": "name",
+    "summary": "description",
+    "age_min": "minimum_age",
+    "age_max": "maximum_age",
+    "price": "cost_options",
+    "contact_role": "contacts",
+    "phone": "phones",
+    "street_address": "addresses",
+    "postal_code": "addresses",
+    "city": "addresses",
+    "how_to_get_there": "transportation",
+    "parent": "parent_organization_id",
+    "__all__": "",
+}
+
+
 class Writer:
     def __init__(self, options: Options, summary: Summary, problems: list[Problem]) -> None:
         self.options = options
@@ -1371,15 +1389,14 @@ class Writer:
             with transaction.atomic():
                 outcome = write()
         except ValidationError as error:
-            messages = (
-                [f"{k}: {' '.join(v)}" for k, v in error.message_dict.items()]
-                if hasattr(error, "error_dict")
-                else error.messages
-            )
-            for message in messages:
-                where, path = record.where()
-                self.problems.append(Problem(where, path, "", message))
-        except (directory.DirectoryError, accounts.MembershipError, ScheduleRuleError) as error:
+            fields = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+            for model_field, messages in fields.items():
+                hsds_field = HSDS_FIELDS.get(model_field, model_field)
+                sub = (hsds_field,) if hsds_field in record.data else ()
+                where, path = record.where(*sub)
+                for message in messages:
+                    self.problems.append(Problem(where, path, hsds_field, message))
+        except (directory.DirectoryError, ScheduleRuleError) as error:
             where, path = record.where()
             self.problems.append(Problem(where, path, "", str(error)))
         else:

@@ -599,12 +599,14 @@ def test_a_bad_file_changes_nothing(tmp_path):
 def test_a_value_the_models_refuse_while_writing_rolls_everything_back(tmp_path):
     before = _state()
     document = _organization()
-    document["email"] = "inte en adress"  # the schema does not check it; the model does
+    document["website"] = "urn:isbn:0451450523"  # a URI to the schema, not a web address
 
-    problems = _failure(_write(tmp_path, document))
+    problems = _failure(path := _write(tmp_path, document))
 
-    assert len(problems) == 1
-    assert "email" in problems[0]
+    line, column = _line_of(path.read_text(), '"urn:isbn:0451450523"')
+    assert problems == [
+        f"{path}, rad {line}, kolumn {column}, $.website, fält website: Fyll i en giltig URL."
+    ]
     assert _state() == before
 
 
