@@ -77,6 +77,8 @@ STATUSES = {
     "temporarily closed": ActivityStatus.CANCELLED,
     "defunct": ActivityStatus.ENDED,
 }
+# Parts of an iCalendar rule our schedules cannot hold (see directory.schedules).
+_RULE_PARTS_IGNORED = ("byweekno", "bymonthday", "byyearday")
 _TRUE = {"", "true", "yes", "ja", "1"}
 _FALSE = {"false", "no", "nej", "0"}
 _UNKNOWN = {"unknown", "okänt", "vet ej"}
@@ -1141,9 +1143,21 @@ class Planner:
         byday = _text(data.get("byday")) if freq != "ONCE" else ""
         try:
             parse_byday(freq, byday)
-        except ScheduleRuleError as error:
-            self.problem(part, ("byday",), "byday", str(error))
+        except ScheduleRuleError:
+            self.problem(
+                part,
+                ("byday",),
+                "byday",
+                _("%(value)s is not a day rule such as MO,TH (weekly) or 1SA (monthly).")
+                % {"value": byday},
+            )
             return []
+        ignored = [key for key in _RULE_PARTS_IGNORED if data.get(key) not in (None, "")]
+        if ignored:
+            self.summary.notes.append(
+                _("%(where)s: %(fields)s cannot be kept in Sammanhang's schedules; left out.")
+                % {"where": part.doc.where(part.path), "fields": ", ".join(ignored)}
+            )
         count = data.get("count")
         if isinstance(count, int) and count > 0 and start is not None and freq != "ONCE":
             rule = Rule(freq=freq, interval=interval, byday=byday, valid_from=start, valid_to=end)
