@@ -686,6 +686,7 @@ class LocationPlan:
     unmapped: list[dict[str, str]]
     virtual: bool
     hours: list[directory.HoursSpec]
+    region: str
 
 
 @dataclass
@@ -854,8 +855,7 @@ class Planner:
         status = STATUSES.get(_text(data.get("status")), ActivityStatus.PUBLISHED)
         values: dict[str, Any] = {
             "title": name[:200],
-            "summary": _summary(description) or name[:400],
-            "description": description,
+            **_summary_and_description(description, name),
             "online": False,
             "companion_free": CompanionFree.UNKNOWN,
             "drop_in": False,
@@ -883,6 +883,15 @@ class Planner:
             "",
         )
         values["contact_role"] = contact[:200]
+        # The service's own e-mail and telephone are its contact (no person's).
+        values["contact_email"] = _text(data.get("email")).strip()
+        values["contact_phone"] = next(
+            (
+                _text(p.data.get("number")).strip()[:40]
+                for p in self.c.items(record.doc, data, "phones", record.path)
+            ),
+            "",
+        )
         languages = []
         for part in self.c.items(record.doc, data, "languages", record.path):
             code = part.data.get("code")
@@ -982,7 +991,8 @@ class Planner:
         fees = _text(record.data.get("fees_description")).strip()
         if not paid and not fees:
             return {"is_free": True, "price": ""}
-        price = "; ".join(paid) if paid else fees
+        # fees_description is the provider's own words (and where we publish our price).
+        price = fees or "; ".join(paid)
         if len(price) > 200:
             price = price[:199].rsplit(" ", 1)[0] + "…"
         return {"is_free": False, "price": price}
@@ -1115,7 +1125,8 @@ class Planner:
                 % {"closes": closes_at.strftime("%H:%M"), "opens": opens_at.strftime("%H:%M")},
             )
             return []
-        starts = [d for d in (self.date(part, "valid_from"), self.date(part, "dtstart")) if d]
+        valid_from, dtstart = self.date(part, "valid_from"), self.date(part, "dtstart")
+        starts = [d for d in (valid_from, dtstart) if d]
         ends = [d for d in (self.date(part, "valid_to"), self.date(part, "until")) if d]
         start, end = (max(starts) if starts else None), (min(ends) if ends else None)
         if start and end and end < start:
@@ -1158,6 +1169,14 @@ class Planner:
                 _("%(where)s: %(fields)s cannot be kept in Sammanhang's schedules; left out.")
                 % {"where": part.doc.where(part.path), "fields": ", ".join(ignored)}
             )
+        if valid_from and dtstart and dtstart > valid_from and freq != "ONCE":
+            # dtstart is the first session; when the rule from valid_from gives that same
+            # first session (as our export writes it), valid_from is the start we keep.
+            rule = Rule(
+                freq=freq, interval=interval, byday=byday, valid_from=valid_from, valid_to=end
+            )
+            first = rule_dates(rule, valid_from, dtstart)
+            start = valid_from if first and first[0] == dtstart else dtstart
         count = data.get("count")
         if isinstance(count, int) and count > 0 and start is not None and freq != "ONCE":
             rule = Rule(freq=freq, interval=interval, byday=byday, valid_from=start, valid_to=end)
@@ -1291,7 +1310,10 @@ class Planner:
                 "organization_id",
                 _("The location names no organization; say whose it is with --organisation."),
             )
-        return LocationPlan(record, values, mapped["features"], owner, unmapped, virtual, hours)
+        region = _text(address.data.get("region")).strip() if address else ""
+        return LocationPlan(
+            record, values, mapped["features"], owner, unmapped, virtual, hours, region
+        )
 
     def opening_hours(self, part: Part) -> list[directory.HoursSpec]:
         """A location's weekly schedule as opening hours; other rules cannot be hours."""
@@ -1325,32 +1347,56 @@ class Planner:
         return self.options.municipality
 
     def districts(self, services: list[ServicePlan], locations: list[LocationPlan]) -> None:
-        """A place's district is the service area of a service held there that names one."""
-        by_id = {plan.record.id: plan for plan in locations}
+        """A place's district: its address's ``region`` when that is a district of its
+        municipality, else the one district of that municipality that the service areas of
+        the services held there name. When they name several, a place already in one of them
+        stays there; otherwise the district is left empty (it cannot be told)."""
+        areas: dict[str, set[str]] = defaultdict(set)
         for service in services:
-            areas = [
+            names = {
                 _text(p.data.get("name")).strip().casefold()
                 for p in self.c.items(
                     service.record.doc, service.record.data, "service_areas", service.record.path
                 )
-            ]
+            }
             for location_id in service.location_ids:
-                plan = by_id.get(location_id)
-                municipality = plan.values["municipality"] if plan else None
-                if plan is None or municipality is None or plan.values["district"] is not None:
-                    continue
-                for district in District.objects.filter(municipality=municipality):
-                    if district.name.casefold() in areas or district.code.casefold() in areas:
-                        plan.values["district"] = district
-                        break
+                areas[location_id] |= names
+        for plan in locations:
+            municipality = plan.values["municipality"]
+            if municipality is None:
+                continue
+            districts = list(District.objects.filter(municipality=municipality))
+
+            def named(names: set[str], districts: list[District] = districts) -> list[District]:
+                return [d for d in districts if {d.name.casefold(), d.code.casefold()} & names]
+
+            by_region = named({plan.region.casefold()}) if plan.region else []
+            by_area = named(areas.get(plan.record.id, set()))
+            place_uuid = _uuid(plan.record.id)
+            current = (
+                Place.objects.filter(uuid=place_uuid).values_list("district_id", flat=True).first()
+                if place_uuid
+                else None
+            )
+            if by_region:
+                plan.values["district"] = by_region[0]
+            elif len(by_area) == 1:
+                plan.values["district"] = by_area[0]
+            else:
+                plan.values["district"] = next((d for d in by_area if d.pk == current), None)
 
 
-def _summary(description: str) -> str:
-    """The first paragraph of the description, cut to what a summary holds."""
-    first = description.strip().split("\n\n")[0].strip()
+def _summary_and_description(text: str, name: str) -> dict[str, str]:
+    """HSDS has one description; we publish the summary as its first paragraph (the profile),
+    so that paragraph is the summary and the rest the description. A first paragraph too long
+    for a summary is cut there and the whole text kept as the description."""
+    first, _sep, rest = text.strip().partition("\n\n")
+    first = first.strip()
+    if not first:
+        return {"summary": name[:400], "description": ""}
     if len(first) <= 400:
-        return first
-    return first[:399].rsplit(" ", 1)[0] + "…"
+        return {"summary": first, "description": rest.strip()}
+    return {"summary": first[:399].rsplit(" ", 1)[0] + "…", "description": text.strip()}
 
 
 def _exists(model: type[Activity] | type[Organisation] | type[Place], value: Any) -> bool:

@@ -225,7 +225,7 @@ def test_an_organisation_with_a_service_at_a_place_maps_onto_the_directory(tmp_p
     assert activity.organisation == organisation
     assert activity.title == "Språkcafé"
     assert activity.summary == "Prata svenska över en kopp kaffe."
-    assert activity.description == "Prata svenska över en kopp kaffe.\n\nVi bjuder på fika."
+    assert activity.description == "Vi bjuder på fika."
     assert activity.status == Activity.Status.PUBLISHED
     assert (activity.age_min, activity.age_max) == (16, 99)
     assert (activity.is_free, activity.price) == (True, "")
@@ -365,6 +365,61 @@ def test_a_weekly_schedule_of_a_location_becomes_its_opening_hours(tmp_path):
     assert again.lines()[2] == "Platser: 0 skapade, 0 uppdaterade, 1 oförändrade, 0 överhoppade"
 
 
+def test_a_place_district_comes_from_its_region_before_the_service_areas(tmp_path, helsingborg):
+    document = _organization()
+    service = document["services"][0]
+    service["service_areas"].append({"id": SECOND, "name": "Centrum"})
+    sal = service["service_at_locations"][0]
+    other = copy.deepcopy(sal)
+    other["id"] = str(uuid.uuid4())
+    other["location"]["id"] = str(uuid.uuid4())
+    other["location"]["name"] = "Centrumgården"
+    other["location"]["addresses"][0]["id"] = str(uuid.uuid4())
+    other["location"]["addresses"][0]["region"] = "Centrum"
+    other["schedules"] = []
+    service["service_at_locations"].append(other)
+
+    _import(_write(tmp_path, document))
+
+    # Söderhuset has no region and two areas are named: its district cannot be told.
+    assert Place.objects.get(uuid=LOCATION).district is None
+    centrum = Place.objects.get(uuid=other["location"]["id"]).district
+    assert centrum is not None
+    assert centrum.name == "Centrum"
+
+
+@pytest.mark.usefixtures("helsingborg")
+def test_dtstart_after_valid_from_starts_the_schedule_only_when_the_rule_disagrees(tmp_path):
+    document = _organization()
+    sal = document["services"][0]["service_at_locations"][0]
+    base = sal["schedules"][0] | {"valid_from": "2026-03-01"}  # a Sunday; sessions TU,TH
+    sal["schedules"] = [
+        base | {"dtstart": "2026-03-03"},  # the rule's own first session: valid_from stays
+        base | {"id": SECOND, "byday": "MO", "dtstart": "2026-04-06"},  # later: dtstart wins
+    ]
+
+    _import(_write(tmp_path, document))
+
+    starts = Activity.objects.get(uuid=SERVICE).schedules.values_list("byday", "valid_from")
+    assert sorted(starts) == [("MO", date(2026, 4, 6)), ("TU,TH", date(2026, 3, 1))]
+
+
+@pytest.mark.usefixtures("helsingborg")
+def test_the_services_own_email_and_telephone_are_its_contact(tmp_path):
+    document = _organization()
+    service = document["services"][0]
+    service["email"] = "cafe@gemenskap.example"
+    service["phones"] = [{"id": SECOND, "number": "042-10 10 10"}]
+
+    _import(_write(tmp_path, document))
+
+    activity = Activity.objects.get(uuid=SERVICE)
+    assert (activity.contact_email, activity.contact_phone) == (
+        "cafe@gemenskap.example",
+        "042-10 10 10",
+    )
+
+
 # --- every example of the specification -------------------------------------------------------
 
 
@@ -424,7 +479,9 @@ def test_the_full_service_example_keeps_its_age_price_and_foreign_attribute(hels
     assert (activity.age_min, activity.age_max) == (12, 100)
     assert (activity.is_free, activity.price) == (
         False,
-        "35 GBP per 1 hour session (Under 18s and Over 60s)",
+        "Non-NHS patients are expected to pay for their counselling sessions. We charge a flat "
+        "rate per hour of counselling. The current rate is £50 per hour. Please see our "
+        "website for up to date prices.",
     )
     assert activity.contact_role == "Reception Manager"
     assert list(activity.languages.values_list("code", flat=True)) == ["ur"]
