@@ -1190,7 +1190,8 @@ class Planner:
             opens_at=opens_at,
             closes_at=closes_at,
             valid_from=start or clock.today(),
-            valid_to=end,
+            # A single date has no end of its own (the export writes it as valid_to).
+            valid_to=None if freq == "ONCE" else end,
             byday=byday,
             interval=interval,
         )

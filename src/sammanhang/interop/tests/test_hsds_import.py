@@ -405,6 +405,33 @@ def test_dtstart_after_valid_from_starts_the_schedule_only_when_the_rule_disagre
 
 
 @pytest.mark.usefixtures("helsingborg")
+def test_a_schedule_without_freq_on_one_day_is_held_once(tmp_path, settings):
+    settings.SAMMANHANG_FIXED_NOW = "2026-03-02T12:00"
+    document = _organization()
+    day = "2026-03-14"
+    document["services"][0]["service_at_locations"][0]["schedules"] = [
+        {
+            "id": SECOND,
+            "valid_from": day,
+            "valid_to": day,
+            "dtstart": day,
+            "opens_at": "10:00",
+            "closes_at": "14:00",
+        }
+    ]
+
+    _import(_write(tmp_path, document))
+
+    activity = Activity.objects.get(uuid=SERVICE)
+    assert list(activity.schedules.values_list("freq", "valid_from", "valid_to")) == [
+        ("ONCE", date(2026, 3, 14), None)
+    ]
+    assert list(activity.occurrences.values_list("date", "local_start")) == [
+        (date(2026, 3, 14), time(10))
+    ]
+
+
+@pytest.mark.usefixtures("helsingborg")
 def test_the_services_own_email_and_telephone_are_its_contact(tmp_path):
     document = _organization()
     service = document["services"][0]
