@@ -1444,7 +1444,7 @@ class Writer:
         self.problems = problems
         self.now = timezone.now()
 
-    def guarded(self, record: Record, write: Callable[[], str]) -> None:
+    def guarded(self, record: Record, write: Callable[[], str], *, count: bool = True) -> None:
         """Write one record in a savepoint; a refusal becomes a problem at the record."""
         try:
             with transaction.atomic():
@@ -1461,7 +1461,8 @@ class Writer:
             where, path = record.where()
             self.problems.append(Problem(where, path, "", str(error)))
         else:
-            self.summary.counts[record.kind][outcome] += 1
+            if count:
+                self.summary.counts[record.kind][outcome] += 1
 
     def remember(self, kind: str, record_id: str, unmapped: list[dict[str, str]]) -> bool:
         """Record the source of ``record_id``; keep its unmapped attributes. True if new."""
@@ -1487,13 +1488,20 @@ class Writer:
     def organisations(self, plans: list[OrganisationPlan]) -> None:
         for plan in plans:
             self.guarded(plan.record, functools.partial(self.organisation, plan))
+        if self.problems:
+            return
+        # Parents once every organisation of the input exists, whatever their order.
         for plan in plans:
-            if plan.parent_id is None:
-                continue
-            organisation = Organisation.objects.get(uuid=uuid.UUID(plan.record.id))
-            parent = Organisation.objects.filter(uuid=uuid.UUID(plan.parent_id)).first()
-            if parent is not None and organisation.parent_id != parent.pk:
-                accounts.organisation_update(actor=None, organisation=organisation, parent=parent)
+            if plan.parent_id is not None:
+                self.guarded(plan.record, functools.partial(self.parent, plan), count=False)
+
+    def parent(self, plan: OrganisationPlan) -> str:
+        organisation = Organisation.objects.get(uuid=uuid.UUID(plan.record.id))
+        parent = Organisation.objects.filter(uuid=uuid.UUID(str(plan.parent_id))).first()
+        if parent is None or organisation.parent_id == parent.pk:
+            return "unchanged"
+        accounts.organisation_update(actor=None, organisation=organisation, parent=parent)
+        return "updated"
 
     def organisation(self, plan: OrganisationPlan) -> str:
         record_uuid = uuid.UUID(plan.record.id)
@@ -1638,12 +1646,12 @@ def import_documents(documents: Iterable[Document], options: Options) -> Summary
     collector.check_part_ids()
     for kind, count in collector.skipped.items():
         summary.counts[kind]["skipped"] += count
-    planner = Planner(collector, options, summary)
-    organisations, locations, services = planner.plan()
-    if collector.problems:
-        raise ImportFailed(collector.problems)
     problems: list[Problem] = []
     with transaction.atomic():
+        # Checked and written in one transaction, so what was checked is what is written to.
+        organisations, locations, services = Planner(collector, options, summary).plan()
+        if collector.problems:
+            raise ImportFailed(collector.problems)
         writer = Writer(options, summary, problems)
         writer.organisations(organisations)
         if not problems:

@@ -447,6 +447,27 @@ def test_the_services_own_email_and_telephone_are_its_contact(tmp_path):
     )
 
 
+def test_a_parent_organisation_later_in_the_file_is_linked_and_a_cycle_is_refused(tmp_path):
+    unit = {"id": SECOND, "name": "Enheten", "description": "", "parent_organization_id": ORG}
+    department = {"id": ORG, "name": "Förvaltningen", "description": ""}
+
+    _import(_write(tmp_path, [unit, department]))
+
+    assert Organisation.objects.get(uuid=SECOND).parent == Organisation.objects.get(uuid=ORG)
+
+    department["parent_organization_id"] = SECOND
+    path = _write(tmp_path, [unit, department])
+    problems = _failure(path)
+
+    line, column = _line_of(path.read_text(), f'"parent_organization_id": "{SECOND}"')
+    assert problems == [
+        f"{path}, rad {line}, kolumn {column + len('"parent_organization_id": ')}, "
+        "$[1].parent_organization_id, fält parent_organization_id: "
+        "En organisation kan inte vara sin egen överordnade."
+    ]
+    assert Organisation.objects.get(uuid=ORG).parent is None
+
+
 # --- every example of the specification -------------------------------------------------------
 
 
