@@ -920,3 +920,42 @@ def test_positions_are_kept_for_every_value():
     assert located.line_column(("a", 1, "b")) == (2, 18)
     assert located.line_column(("c",)) == (3, 8)
     assert positions.json_path(("a", 1, "b")) == "$.a[1].b"
+
+
+def test_the_command_names_an_unknown_municipality_or_organisation(tmp_path, directory):
+    path = str(_write(tmp_path, _organization()))
+
+    with pytest.raises(CommandError, match="Det finns ingen kommun Atlantis."):
+        call_command("import_hsds", path, "--source", "s", "--municipality", "Atlantis")
+    with pytest.raises(CommandError, match="Det finns ingen organisation med kortnamnet nobody."):
+        call_command("import_hsds", path, "--source", "s", "--organisation", "nobody")
+
+
+def test_the_command_takes_the_municipality_by_code_and_the_organisation_by_slug(
+    tmp_path, directory
+):
+    path = _write(tmp_path, {"id": LOCATION, "location_type": "physical", "name": "Parken"})
+
+    call_command(
+        "import_hsds",
+        str(path),
+        "--source",
+        "s",
+        "--municipality",
+        "1283",
+        "--organisation",
+        directory["organisation"].slug,
+        stdout=StringIO(),
+    )
+
+    place = Place.objects.get(uuid=LOCATION)
+    assert (place.municipality.code, place.owner) == ("1283", directory["organisation"])
+
+
+def test_a_record_of_no_known_kind_is_refused(tmp_path):
+    path = _write(tmp_path, {"contents": [{"id": SERVICE, "title": "Fika"}]})
+
+    assert _failure(path) == [
+        f"{path}, rad 3, kolumn 5, $.contents[0]: Det går inte att avgöra vilket slags HSDS-post "
+        "det här är (organization, service, location eller service_at_location)."
+    ]
