@@ -70,3 +70,42 @@ class PeriodicJobState(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TombstoneKind(models.TextChoices):
+    """The public records a tombstone can stand for (names as the open-data APIs use them)."""
+
+    ACTIVITY = "activity", _("Activity")
+    PLACE = "place", _("Place")
+    ORGANISATION = "organisation", _("Organisation")
+
+
+class Tombstone(models.Model):
+    """A public record that was deleted or left public view, kept so a mirror can drop it.
+
+    In core because organisations (accounts) and activities and places (directory) are all
+    deleted by services that sit above core. The UUID is the record's v1 and HSDS id; no other
+    data is kept. A record that comes back (an activity published again) simply appears as
+    modified after its tombstone, so a consumer that replays the feeds in time order ends up
+    with it again.
+    """
+
+    Kind = TombstoneKind
+
+    kind = models.CharField(_("kind"), max_length=20, choices=TombstoneKind.choices)
+    uuid = models.UUIDField(_("UUID"))
+    deleted_at = models.DateTimeField(_("deleted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tombstone")
+        verbose_name_plural = _("tombstones")
+        ordering = ["deleted_at", "id"]
+        indexes = [models.Index(fields=["deleted_at", "id"], name="tombstone_deleted_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=TombstoneKind.values), name="tombstone_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.uuid} {self.deleted_at:%Y-%m-%d %H:%M}"
