@@ -1,0 +1,5 @@
+"""The finder tests' small directory, shared so the HSDS serialiser is tested on the same data."""
+
+from sammanhang.directory.tests.conftest import directory, make_activity, term
+
+__all__ = ["directory", "make_activity", "term"]
