@@ -204,4 +204,9 @@ def activity_brief(request: HttpRequest, value: Activity) -> dict[str, Any]:
 
 
 def deletion(value: Tombstone) -> dict[str, Any]:
-    return {"kind": value.kind, "uuid": value.uuid, "deleted_at": value.deleted_at}
+    return {
+        "kind": value.kind,
+        "uuid": value.uuid,
+        "reason": value.reason,
+        "deleted_at": value.deleted_at,
+    }

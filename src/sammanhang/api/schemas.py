@@ -217,6 +217,12 @@ class Filters(Schema):
 class DeletionOut(Schema):
     kind: str = Field(description="activity, place or organisation")
     uuid: UUID = Field(description="The record's uuid (also its HSDS id)")
+    reason: str = Field(
+        description=(
+            "deleted; unpublished (back to draft); withdrawn (cancelled or ended: gone from "
+            "this API, still an inactive service in HSDS)"
+        )
+    )
     deleted_at: datetime = Field(description="When it was deleted or left public view (UTC)")
 
 

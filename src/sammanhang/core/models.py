@@ -80,6 +80,16 @@ class TombstoneKind(models.TextChoices):
     ORGANISATION = "organisation", _("Organisation")
 
 
+class TombstoneReason(models.TextChoices):
+    """Why a record is gone; the open-data feeds differ only on ``withdrawn``."""
+
+    DELETED = "deleted", _("Deleted")
+    # Back to draft: no open-data feed shows it any more.
+    UNPUBLISHED = "unpublished", _("Unpublished")
+    # Cancelled or ended: gone from the v1 API, still an inactive service in HSDS.
+    WITHDRAWN = "withdrawn", _("Cancelled or ended")
+
+
 class Tombstone(models.Model):
     """A public record that was deleted or left public view, kept so a mirror can drop it.
 
@@ -87,13 +97,20 @@ class Tombstone(models.Model):
     deleted by services that sit above core. The UUID is the record's v1 and HSDS id; no other
     data is kept. A record that comes back (an activity published again) simply appears as
     modified after its tombstone, so a consumer that replays the feeds in time order ends up
-    with it again.
+    with it again. ``reason`` tells the feeds apart: HSDS still lists a cancelled or ended
+    activity (as an inactive service), the v1 API does not.
     """
 
     Kind = TombstoneKind
 
     kind = models.CharField(_("kind"), max_length=20, choices=TombstoneKind.choices)
     uuid = models.UUIDField(_("UUID"))
+    reason = models.CharField(
+        _("reason"),
+        max_length=20,
+        choices=TombstoneReason.choices,
+        default=TombstoneReason.DELETED,
+    )
     deleted_at = models.DateTimeField(_("deleted at"), default=timezone.now)
 
     class Meta:
@@ -104,6 +121,10 @@ class Tombstone(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind__in=TombstoneKind.values), name="tombstone_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reason__in=TombstoneReason.values),
+                name="tombstone_reason_valid",
             ),
         ]
 

@@ -20,7 +20,13 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from sammanhang.core.models import AuditEvent, PeriodicJobState, Tombstone, TombstoneKind
+from sammanhang.core.models import (
+    AuditEvent,
+    PeriodicJobState,
+    Tombstone,
+    TombstoneKind,
+    TombstoneReason,
+)
 from sammanhang.core.periodic import PeriodicJob, registered_jobs
 from sammanhang.core.retention import registered_rules
 
@@ -121,7 +127,12 @@ def _periodic_claim(job: PeriodicJob, *, now: datetime, force: bool) -> bool:
     return due.update(next_due_at=now + job.every, last_started_at=now) == 1
 
 
-def tombstone_record(*, kind: TombstoneKind | str, record_uuid: uuid.UUID) -> Tombstone:
+def tombstone_record(
+    *,
+    kind: TombstoneKind | str,
+    record_uuid: uuid.UUID,
+    reason: TombstoneReason | str = TombstoneReason.DELETED,
+) -> Tombstone:
     """Report that the public record ``record_uuid`` is gone; call inside the deleting transaction.
 
     Raises ``RuntimeError`` outside a transaction: a tombstone committed apart from its delete
@@ -129,7 +140,9 @@ def tombstone_record(*, kind: TombstoneKind | str, record_uuid: uuid.UUID) -> To
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("tombstone_record must run inside the transaction that deletes")
-    return Tombstone.objects.create(kind=TombstoneKind(kind), uuid=record_uuid)
+    return Tombstone.objects.create(
+        kind=TombstoneKind(kind), uuid=record_uuid, reason=TombstoneReason(reason)
+    )
 
 
 def tombstones_purge(*, now: datetime | None = None) -> int:

@@ -44,7 +44,7 @@ from django.utils.translation import gettext as _
 from sammanhang.accounts.models import Organisation
 from sammanhang.core import clock
 from sammanhang.core.images import image_clean
-from sammanhang.core.models import TombstoneKind
+from sammanhang.core.models import TombstoneKind, TombstoneReason
 from sammanhang.core.services import audit_record, tombstone_record
 from sammanhang.directory.models import (
     Activity,
@@ -530,10 +530,7 @@ def activity_set_status(*, actor: Actor, activity: Activity, status: str) -> Act
         if current == status:
             return activity
         activity.save(update_fields=["status", "updated_at"])
-        if current == ActivityStatus.PUBLISHED:
-            # Only published activities are public: a mirror must drop it. Published again
-            # later, it is simply modified after its tombstone.
-            tombstone_record(kind=TombstoneKind.ACTIVITY, record_uuid=activity.uuid)
+        _tombstone_if_hidden(activity, current)
         # The text is unchanged, but the row is rewritten so index and activity never
         # disagree about an activity that has just become public.
         search_index_update([activity.pk])
@@ -545,6 +542,19 @@ def activity_set_status(*, actor: Actor, activity: Activity, status: str) -> Act
             changed_fields=["status"],
         )
     return activity
+
+
+def _tombstone_if_hidden(activity: Activity, before: str) -> None:
+    """Tell mirrors when the activity leaves a feed: the v1 API shows published activities,
+    HSDS also cancelled and ended ones (inactive). Back to draft leaves both; published to
+    cancelled or ended leaves only the v1 API. Published again, it is simply modified."""
+    if activity.status == ActivityStatus.DRAFT:
+        reason = TombstoneReason.UNPUBLISHED
+    elif before == ActivityStatus.PUBLISHED and activity.status != ActivityStatus.PUBLISHED:
+        reason = TombstoneReason.WITHDRAWN
+    else:
+        return
+    tombstone_record(kind=TombstoneKind.ACTIVITY, record_uuid=activity.uuid, reason=reason)
 
 
 def _terms(taxonomy: Taxonomy, codes: Iterable[str]) -> dict[str, Term]:
@@ -588,7 +598,7 @@ def _rebuild_activities_at(place: Place) -> None:
 
 
 def _touch_activities_at(place: Place) -> None:
-    """Touch the activities whose records show the place (its name, district, position)."""
+    """Touch the activities whose records show the place."""
     now = timezone.now()
     Activity.objects.filter(
         pk__in=Activity.objects.filter(Q(places=place) | Q(schedules__place=place)).values("pk")
@@ -596,9 +606,11 @@ def _touch_activities_at(place: Place) -> None:
 
 
 def _touch_place(place: Place) -> None:
-    """The place's open-data record changed in a child list (features, hours, closures)."""
+    """The place's open-data record changed, and so did those of the activities held there:
+    an HSDS service carries its locations in full (address, hours, accessibility)."""
     place.updated_at = timezone.now()
     Place.objects.filter(pk=place.pk).update(updated_at=place.updated_at)
+    _touch_activities_at(place)
 
 
 def place_photo_add(
@@ -984,8 +996,6 @@ def place_update(
         if not changed:
             return []
         _touch_place(place)
-        if {"name", "district", "latitude", "longitude"} & set(changed):
-            _touch_activities_at(place)
         if {"name", "district"} & set(changed):
             search_index_update(place.activities.values_list("pk", flat=True))
         if "district" in changed:

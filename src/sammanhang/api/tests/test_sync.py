@@ -290,7 +290,7 @@ def test_deletions_list_tombstones_after_the_time_in_pages(client, directory):
         str(activities["kvallsfika"].uuid),
         str(activities["dagcafe"].uuid),
     ]
-    assert body["results"][0]["kind"] == "activity"
+    assert (body["results"][0]["kind"], body["results"][0]["reason"]) == ("activity", "unpublished")
     last = Tombstone.objects.latest("deleted_at", "pk")
     since = quote(last.deleted_at.isoformat())
     after = get(client, f"/api/v1/deletions?modified_after={since}")

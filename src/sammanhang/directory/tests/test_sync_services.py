@@ -145,13 +145,17 @@ def test_a_change_that_changes_nothing_leaves_updated_at(directory):
     assert not _moved(soder)
 
 
-def test_place_description_moves_the_place_but_not_its_activities(directory):
+def test_any_change_to_a_place_moves_the_activities_held_there(directory):
+    """An HSDS service carries its locations in full, description and hours included."""
     soder = directory["places"]["soder"]
     kvallsfika, dagcafe = directory["activities"]["kvallsfika"], directory["activities"]["dagcafe"]
     _age(soder, kvallsfika, dagcafe)
-    services.place_update(actor=None, place=soder, description="Nyrenoverat")
+    services.place_opening_hours_add(
+        actor=None, place=soder, weekday=1, opens_at=time(9), closes_at=time(17)
+    )
     assert _moved(soder)
-    assert not _moved(kvallsfika)  # its record shows the place's name, district, position only
+    assert _moved(kvallsfika)
+    assert not _moved(dagcafe)  # held at Centrumgården
 
 
 def test_renaming_a_place_moves_only_the_activities_held_there(directory):
@@ -203,30 +207,42 @@ def test_place_picture_moves_updated_at(directory, picture):
     assert _moved(place)
 
 
-def tombstones() -> list[tuple[str, str]]:
-    return [(t.kind, str(t.uuid)) for t in Tombstone.objects.order_by("deleted_at", "pk")]
+def tombstones() -> list[tuple[str, str, str]]:
+    return [(t.kind, str(t.uuid), t.reason) for t in Tombstone.objects.order_by("deleted_at", "pk")]
 
 
-@pytest.mark.parametrize("status", ["draft", "cancelled", "ended"])
-def test_leaving_public_view_leaves_a_tombstone(directory, status):
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [("draft", "unpublished"), ("cancelled", "withdrawn"), ("ended", "withdrawn")],
+)
+def test_leaving_public_view_leaves_a_tombstone(directory, status, reason):
     activity = directory["activities"]["kvallsfika"]
     services.activity_set_status(actor=None, activity=activity, status=status)
-    assert tombstones() == [("activity", str(activity.uuid))]
+    assert tombstones() == [("activity", str(activity.uuid), reason)]
 
 
 def test_becoming_public_or_moving_between_hidden_states_leaves_none(directory):
     draft = directory["activities"]["utkast"]
     services.activity_set_status(actor=None, activity=draft, status="cancelled")
+    services.activity_set_status(actor=None, activity=draft, status="ended")
     _age(draft)
     services.activity_set_status(actor=None, activity=draft, status="published")
     assert tombstones() == []
     assert _moved(draft)
 
 
+def test_a_cancelled_activity_back_to_draft_leaves_hsds_too(directory):
+    """HSDS lists a cancelled activity as an inactive service; a draft it does not list."""
+    activity = directory["activities"]["kvallsfika"]
+    services.activity_set_status(actor=None, activity=activity, status="cancelled")
+    services.activity_set_status(actor=None, activity=activity, status="draft")
+    assert [reason for _kind, _uuid, reason in tombstones()] == ["withdrawn", "unpublished"]
+
+
 def test_deleting_a_draft_leaves_a_tombstone(directory):
     draft = directory["activities"]["utkast"]
     services.activity_delete(actor=None, activity=draft)
-    assert tombstones() == [("activity", str(draft.uuid))]
+    assert tombstones() == [("activity", str(draft.uuid), "deleted")]
 
 
 def test_refused_delete_leaves_no_tombstone(directory):
@@ -268,7 +284,7 @@ def test_deleting_a_place_leaves_a_tombstone_and_refuses_while_activities_are_he
         municipality=soder.municipality,
     )
     services.place_delete(actor=None, place=empty)
-    assert tombstones() == [("place", str(empty.uuid))]
+    assert tombstones() == [("place", str(empty.uuid), "deleted")]
     assert not Place.objects.filter(pk=empty.pk).exists()
 
 
@@ -285,4 +301,4 @@ def test_deleting_an_organisation_leaves_a_tombstone_and_refuses_while_it_has_ac
     assert tombstones() == []
     empty = make_organisation("Tomma föreningen", alice="admin")
     account_services.organisation_delete(actor=None, organisation=empty)
-    assert tombstones() == [("organisation", str(empty.uuid))]
+    assert tombstones() == [("organisation", str(empty.uuid), "deleted")]
