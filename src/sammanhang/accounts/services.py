@@ -7,6 +7,8 @@ Invariants kept here:
   neither demoted nor removed. Guarded by locking the organisation row before counting, so
   two admins demoting each other at once cannot both succeed.
 - Every write records an audit event in its own transaction.
+- A deleted organisation leaves a tombstone (in the same transaction) so open-data mirrors
+  drop it.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from sammanhang.accounts.models import Membership, Organisation, User
 from sammanhang.core.images import image_clean
-from sammanhang.core.services import audit_record
+from sammanhang.core.models import TombstoneKind
+from sammanhang.core.services import audit_record, tombstone_record
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -117,6 +121,36 @@ def organisation_update(*, actor: Actor, organisation: Organisation, **fields: A
             changed_fields=changed,
         )
     return changed
+
+
+class OrganisationError(Exception):
+    """An organisation change that the rules refuse; the message is for the user."""
+
+
+def organisation_delete(*, actor: Actor, organisation: Organisation) -> None:
+    """Delete an organisation that has nothing published under it any more.
+
+    Its memberships go with it. Raises ``OrganisationError`` while it still has activities,
+    places or units (the database protects them; they must be moved or deleted first).
+    Nothing is changed then.
+    """
+    try:
+        with transaction.atomic():
+            _lock(organisation)
+            audit_record(
+                actor=actor,
+                action="organisation.deleted",
+                target=organisation,
+                organisation_id=None,
+                changed_fields=["name"],
+            )
+            tombstone_record(kind=TombstoneKind.ORGANISATION, record_uuid=organisation.uuid)
+            organisation.delete()
+    except ProtectedError as error:
+        raise OrganisationError(
+            _("%(organisation)s still has activities, places or units; move or delete them first.")
+            % {"organisation": organisation.name}
+        ) from error
 
 
 def membership_set(

@@ -14,6 +14,11 @@ Invariants kept here:
 - A place's district belongs to the place's municipality.
 - Every write records an audit event in its own transaction (municipalities and districts are
   platform data and are not audited).
+- ``updated_at`` of an activity or a place moves whenever anything its open-data record shows
+  changes (schedules, dates, closures of its places, places' names and districts, terms,
+  languages, features, opening hours), so ``modified_after`` finds every change; see
+  ``_touch`` and ``_touch_place``. An activity that leaves public view (unpublished, cancelled,
+  ended) or is deleted, and a deleted place, leave a tombstone in the same transaction.
 
 ``schedule_add`` and ``schedule_exception_add`` take ``rebuild=False`` for bulk loads (the demo
 municipality), which then call ``occurrences_rebuild`` once per activity in the same
@@ -40,7 +45,8 @@ from django.utils.translation import gettext as _
 from sammanhang.accounts.models import Organisation
 from sammanhang.core import clock
 from sammanhang.core.images import image_clean
-from sammanhang.core.services import audit_record
+from sammanhang.core.models import TombstoneKind, TombstoneReason
+from sammanhang.core.services import audit_record, tombstone_record
 from sammanhang.directory.models import (
     Activity,
     ActivityFeature,
@@ -224,7 +230,7 @@ def schedule_add(
         schedule.save()
         if rebuild:
             occurrences_rebuild(activity=activity)
-            _touch(activity)
+        _touch(activity)
         audit_record(
             actor=actor,
             action="schedule.added",
@@ -260,7 +266,7 @@ def schedule_exception_add(
         )
         if rebuild:
             occurrences_rebuild(activity=schedule.activity)
-            _touch(schedule.activity)
+        _touch(schedule.activity)
         audit_record(
             actor=actor,
             action=f"schedule.{kind}_date",
@@ -533,6 +539,7 @@ def activity_set_status(*, actor: Actor, activity: Activity, status: str) -> Act
         if current == status:
             return activity
         activity.save(update_fields=["status", "updated_at"])
+        _tombstone_if_hidden(activity, current)
         # The text is unchanged, but the row is rewritten so index and activity never
         # disagree about an activity that has just become public.
         search_index_update([activity.pk])
@@ -544,6 +551,19 @@ def activity_set_status(*, actor: Actor, activity: Activity, status: str) -> Act
             changed_fields=["status"],
         )
     return activity
+
+
+def _tombstone_if_hidden(activity: Activity, before: str) -> None:
+    """Tell mirrors when the activity leaves a feed: the v1 API shows published activities,
+    HSDS also cancelled and ended ones (inactive). Back to draft leaves both; published to
+    cancelled or ended leaves only the v1 API. Published again, it is simply modified."""
+    if activity.status == ActivityStatus.DRAFT:
+        reason = TombstoneReason.UNPUBLISHED
+    elif before == ActivityStatus.PUBLISHED and activity.status != ActivityStatus.PUBLISHED:
+        reason = TombstoneReason.WITHDRAWN
+    else:
+        return
+    tombstone_record(kind=TombstoneKind.ACTIVITY, record_uuid=activity.uuid, reason=reason)
 
 
 def _terms(taxonomy: Taxonomy, codes: Iterable[str]) -> dict[str, Term]:
@@ -580,8 +600,26 @@ def _feature_terms(
 
 
 def _rebuild_activities_at(place: Place) -> None:
+    """Rebuild (and so touch) every activity with a schedule at the place."""
     for activity in Activity.objects.filter(schedules__place=place).distinct().order_by("pk"):
         occurrences_rebuild(activity=activity)
+        _touch(activity)
+
+
+def _touch_activities_at(place: Place) -> None:
+    """Touch the activities whose records show the place."""
+    now = timezone.now()
+    Activity.objects.filter(
+        pk__in=Activity.objects.filter(Q(places=place) | Q(schedules__place=place)).values("pk")
+    ).update(updated_at=now)
+
+
+def _touch_place(place: Place) -> None:
+    """The place's open-data record changed, and so did those of the activities held there:
+    an HSDS service carries its locations in full (address, hours, accessibility)."""
+    place.updated_at = timezone.now()
+    Place.objects.filter(pk=place.pk).update(updated_at=place.updated_at)
+    _touch_activities_at(place)
 
 
 def place_photo_add(
@@ -603,6 +641,7 @@ def place_photo_add(
             last = PlacePhoto.objects.filter(place=place).aggregate(Max("position"))
             photo.position = (last["position__max"] or 0) + 1
             photo.save()
+            _touch_place(place)
             audit_record(
                 actor=actor,
                 action="place.photo_added",
@@ -622,6 +661,7 @@ def place_photo_remove(*, actor: Actor, photo: PlacePhoto) -> None:
     with transaction.atomic():
         name, storage = photo.image.name or "", photo.image.storage
         photo.delete()
+        _touch_place(place)
         audit_record(
             actor=actor,
             action="place.photo_removed",
@@ -636,7 +676,10 @@ def place_photo_remove(*, actor: Actor, photo: PlacePhoto) -> None:
 
 
 def _touch(activity: Activity) -> None:
-    """Mark the activity as looked after now: schedule changes count as keeping it current."""
+    """Mark the activity as changed now: its record (schedule, sessions, places, terms) did.
+
+    Also what staff see as "looked after": schedule changes count as keeping it current.
+    """
     activity.updated_at = timezone.now()
     Activity.objects.filter(pk=activity.pk).update(updated_at=activity.updated_at)
 
@@ -789,6 +832,7 @@ def activity_delete(*, actor: Actor, activity: Activity) -> None:
             changed_fields=["status"],
         )
         pk = activity.pk
+        tombstone_record(kind=TombstoneKind.ACTIVITY, record_uuid=activity.uuid)
         activity.delete()
         search_index_update([pk])
 
@@ -1030,6 +1074,7 @@ def place_update(
                 changed.append("features")
         if not changed:
             return []
+        _touch_place(place)
         if {"name", "district"} & set(changed):
             search_index_update(place.activities.values_list("pk", flat=True))
         if "district" in changed:
@@ -1080,6 +1125,7 @@ def place_opening_hours_add(
         )
         hours.full_clean()
         hours.save()
+        _touch_place(place)
         _audit_place(actor, place, "place.opening_hours_added", "opening_hours")
     return hours
 
@@ -1117,6 +1163,7 @@ def place_opening_hours_set(*, actor: Actor, place: Place, hours: Sequence[Hours
             row = OpeningHours(place=place, **spec._asdict())
             row.full_clean()
             row.save()
+        _touch_place(place)
         _audit_place(actor, place, "place.opening_hours_changed", "opening_hours")
     return True
 
@@ -1125,6 +1172,7 @@ def place_opening_hours_remove(*, actor: Actor, hours: OpeningHours) -> None:
     place = hours.place
     with transaction.atomic():
         hours.delete()
+        _touch_place(place)
         _audit_place(actor, place, "place.opening_hours_removed", "opening_hours")
 
 
@@ -1142,6 +1190,7 @@ def place_closure_add(*, actor: Actor, place: Place, day: date, reason: str) -> 
         closure.full_clean()
         closure.save()
         _rebuild_activities_at(place)
+        _touch_place(place)
         _audit_place(actor, place, "place.closure_added", "closures")
     return closure
 
@@ -1152,4 +1201,37 @@ def place_closure_remove(*, actor: Actor, closure: PlaceClosure) -> None:
     with transaction.atomic():
         closure.delete()
         _rebuild_activities_at(place)
+        _touch_place(place)
         _audit_place(actor, place, "place.closure_removed", "closures")
+
+
+def place_delete(*, actor: Actor, place: Place) -> None:
+    """Delete a place that no activity is held at, with its hours, closures and pictures.
+
+    Raises ``DirectoryError`` while an activity lists the place or schedules sessions there
+    (move them first: their records would lose the place silently). A tombstone tells
+    mirrors the place is gone; picture files are deleted once the change is committed.
+    """
+    with transaction.atomic():
+        Place.objects.select_for_update().filter(pk=place.pk).first()
+        if Activity.objects.filter(Q(places=place) | Q(schedules__place=place)).exists():
+            raise DirectoryError(
+                _("Activities are held at %(place)s; move them to another place first.")
+                % {"place": place.name}
+            )
+        files = [(p.image.storage, p.image.name or "") for p in place.photos.all()]
+        audit_record(
+            actor=actor,
+            action="place.deleted",
+            target=place,
+            organisation_id=place.owner_id,
+            changed_fields=["name"],
+        )
+        tombstone_record(kind=TombstoneKind.PLACE, record_uuid=place.uuid)
+        place.delete()
+        transaction.on_commit(lambda: _delete_files(files))
+
+
+def _delete_files(files: list[tuple[Any, str]]) -> None:
+    for storage, name in files:
+        storage.delete(name)

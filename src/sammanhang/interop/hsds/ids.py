@@ -14,7 +14,7 @@ NAMESPACE = uuid.UUID("6c0f5d0e-5b36-4e55-9a53-2f3d7c1b8a11")
 
 
 def taxonomy_id(taxonomy: str) -> uuid.UUID:
-    """A taxonomy (``Taxonomy`` value such as ``target_group``)."""
+    """A taxonomy, by its ``Taxonomy`` value (``sammanhang-malgrupp``), which is its HSDS name."""
     return uuid.uuid5(NAMESPACE, f"taxonomy:{taxonomy}")
 
 

@@ -63,7 +63,7 @@ from sammanhang.directory.schedules import (
     parse_byday,
     rule_dates,
 )
-from sammanhang.interop.hsds import ids, positions, schemas
+from sammanhang.interop.hsds import ids, positions, schemas, tabular
 from sammanhang.interop.models import ImportedRecord, UnmappedAttribute
 
 Path = positions.Path
@@ -121,6 +121,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        if not self.path:
+            return _("%(where)s: %(message)s") % {"where": self.where, "message": self.message}
         if self.field:
             return _("%(where)s, %(path)s, field %(field)s: %(message)s") % {
                 "where": self.where,
@@ -234,8 +236,8 @@ def json_document(name: str, text: str) -> Document:
 def read_path(path: FilePath) -> list[Document]:
     """The documents at ``path``: a JSON file, or every JSON file in a folder (sorted).
 
-    A tabular data package (``datapackage.json`` with CSV files) is read through
-    ``interop.hsds.tabular`` when that module is present.
+    A tabular data package (``datapackage.json`` with CSV files, or a folder holding one) is
+    read through ``interop.hsds.tabular``.
     """
     if path.is_dir():
         if (path / "datapackage.json").exists():
@@ -248,22 +250,44 @@ def read_path(path: FilePath) -> list[Document]:
 
 
 def _tabular_document(path: FilePath) -> Document:
-    """The hook for the tabular data package: CSV tables read into the JSON tabular form."""
+    """A tabular data package (CSV) read by ``tabular.read_package`` into the JSON tabular form
+    (``{"services.csv": [rows]}``) that ``Collector.tables`` nests; problems name the CSV
+    file, its line (the header is line 1) and the column."""
     try:
-        from sammanhang.interop.hsds import tabular  # type: ignore[attr-defined]
-    except ImportError:
+        package = tabular.read_package(path)
+    except tabular.TabularError as error:
         raise ImportFailed(
             [
-                Problem(
-                    str(path),
-                    "$",
-                    "",
-                    _("Tabular data packages (CSV) cannot be imported yet; import HSDS JSON."),
-                )
+                Problem(_where_in_table(p.file, p.row, p.column), "", "", p.message)
+                for p in error.problems
             ]
         ) from None
-    document: Document = tabular.import_document(path)
-    return document
+    files = {table.name: table.path for table in tabular.tables().values()}
+    value = {files[name]: rows for name, rows in package.tables.items() if rows}
+    tables_by_file = {file: name for name, file in files.items()}
+
+    def where_in_table(at: Path) -> str:
+        if len(at) >= 2 and at[0] in tables_by_file and isinstance(at[1], int):
+            row = value[str(at[0])][at[1]]
+            origin = package.origin(tables_by_file[str(at[0])], str(row.get("id")))
+            if origin is not None:
+                column = str(at[2]) if len(at) > 2 else ""
+                return _where_in_table(origin.file, origin.row, column)
+        return str(path)
+
+    return Document(name=str(path), value=value, where=where_in_table)
+
+
+def _where_in_table(file: str, row: int | None, column: str) -> str:
+    if row is None:
+        return file
+    if column:
+        return _("%(file)s, row %(row)d, column %(column)s") % {
+            "file": file,
+            "row": row,
+            "column": column,
+        }
+    return _("%(file)s, row %(row)d") % {"file": file, "row": row}
 
 
 @dataclass

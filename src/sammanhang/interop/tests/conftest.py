@@ -1,4 +1,5 @@
-"""The finder tests' small directory, shared so imports land next to existing data."""
+"""The finder tests' small directory, shared so the HSDS serialiser and importer are tested
+on the same data."""
 
 from sammanhang.directory.tests.conftest import directory, make_activity, term
 

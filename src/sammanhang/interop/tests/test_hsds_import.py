@@ -959,3 +959,64 @@ def test_a_record_of_no_known_kind_is_refused(tmp_path):
         f"{path}, rad 3, kolumn 5, $.contents[0]: Det går inte att avgöra vilket slags HSDS-post "
         "det här är (organization, service, location eller service_at_location)."
     ]
+
+
+# --- the tabular data package (CSV) ----------------------------------------------------------
+
+
+def test_the_specifications_csv_package_imports_like_its_json_form(helsingborg):
+    before = (Organisation.objects.count(), Activity.objects.count(), Place.objects.count())
+
+    _import(EXAMPLES / "csv", municipality=helsingborg)
+    again = _import(EXAMPLES / "csv" / "datapackage.json", municipality=helsingborg)
+
+    after = (Organisation.objects.count(), Activity.objects.count(), Place.objects.count())
+    assert tuple(b - a for a, b in zip(before, after, strict=True)) == EXPECTED["tabular.json"]
+    activity = Activity.objects.get(uuid="ac148810-d857-441c-9679-408f346de14b")
+    assert (activity.title, activity.age_min, activity.age_max) == (
+        "Community Counselling",
+        12,
+        100,
+    )
+    assert list(activity.schedules.values_list("place__uuid", "byday")) == [
+        (uuid.UUID("3a19ff88-4620-4d17-9830-ac1d859eb5d5"), "TH,FR")
+    ]
+    assert not any(count["created"] or count["updated"] for count in again.counts.values())
+
+
+def _csv_package(tmp_path: Path, table: str, column: str, value: str) -> Path:
+    """The specification's CSV package with one cell of the first data row changed."""
+    import csv
+    import shutil
+
+    folder = tmp_path / "package"
+    shutil.copytree(EXAMPLES / "csv", folder)
+    with (folder / table).open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[1][rows[0].index(column)] = value
+    with (folder / table).open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return folder
+
+
+def test_a_csv_cell_of_the_wrong_type_is_refused_with_file_row_and_column(tmp_path, helsingborg):
+    folder = _csv_package(tmp_path, "services.csv", "minimum_age", "tolv")
+
+    problems = _failure(folder, municipality=helsingborg)
+
+    assert problems == [
+        f"{folder / 'services.csv'}, rad 2, kolumn minimum_age: tolv är inte ett tal."
+    ]
+    assert not Activity.objects.filter(uuid="ac148810-d857-441c-9679-408f346de14b").exists()
+
+
+def test_a_csv_schedule_closing_before_it_opens_names_its_row(tmp_path, helsingborg):
+    folder = _csv_package(tmp_path, "schedules.csv", "closes_at", "09:00:00")
+
+    problems = _failure(folder, municipality=helsingborg)
+
+    assert problems == [
+        f"{folder / 'schedules.csv'}, rad 2, kolumn closes_at, "
+        '$["schedules.csv"][0].closes_at, fält closes_at: '
+        "Sluttiden 09:00 är inte efter starttiden 10:00."
+    ]
