@@ -611,7 +611,13 @@ class Collector:
 
 
 def _cell_text(error: Any) -> bool:
-    """A number where text is wanted: in a table every cell is text, so it is not an error."""
+    """What the tabular form cannot say otherwise is not an error there: a number where text is
+    wanted (every cell is text), or a required text field left out (an empty cell is the
+    empty text)."""
+    if error.validator == "required":
+        missing = re.match(r"'([^']+)'", error.message)
+        field_schema = error.schema.get("properties", {}).get(missing.group(1) if missing else "")
+        return isinstance(field_schema, dict) and field_schema.get("type") == "string"
     wanted = error.validator_value if error.validator == "type" else ()
     return "string" in wanted and isinstance(error.instance, int | float)
 
