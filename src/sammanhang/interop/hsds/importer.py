@@ -323,8 +323,11 @@ class Collector:
         self.problems: list[Problem] = []
         self.skipped: Counter[str] = Counter()
         self._seen_schema: set[tuple[str, str, str]] = set()
-        # Rows of the tabular form nested under their owner: where each one came from.
+        # Where a part stands when it is not under its record's first occurrence: rows of the
+        # tabular form nested under their owner, and parts of a record's later occurrence.
         self._origins: dict[int, Path] = {}
+        self._origin_docs: dict[int, Document] = {}
+        self._rows: set[int] = set()  # records that are rows of the tabular form
         self._keep: list[Any] = []
 
     def problem(self, doc: Document, path: Path, field_name: str, message: str) -> None:
@@ -342,7 +345,8 @@ class Collector:
             return
         for index, item in enumerate(value):
             if isinstance(item, dict):
-                yield Part(item, doc, self.path_of(item, (*path, key, index)))
+                item_doc = self._origin_docs.get(id(item), doc)
+                yield Part(item, item_doc, self.path_of(item, (*path, key, index)))
 
     # The shapes a document can take.
 
@@ -461,6 +465,12 @@ class Collector:
             return record
         if self.conflict(kind, Part(data, doc, path), Part(known.data, known.doc, known.path)):
             return known
+        for key, value in data.items():
+            if known.data.get(key) in (None, "", []) and isinstance(value, list):
+                # Parts taken from this occurrence are found where this occurrence has them.
+                for index, item in enumerate(value):
+                    self._origins.setdefault(id(item), (*path, key, index))
+                    self._origin_docs.setdefault(id(item), doc)
         merged = {**data, **{k: v for k, v in known.data.items() if v not in (None, "", [])}}
         known.data = merged
         for key, value in links.items():
@@ -512,7 +522,7 @@ class Collector:
 
     def validate(self, kind: str, doc: Document, data: dict[str, Any], path: Path) -> None:
         checker = schemas.validator(kind, strict=False)
-        tabular = id(data) in self._origins
+        tabular = id(data) in self._rows
         for error in checker.iter_errors(data):
             if tabular and _cell_text(error):
                 continue
@@ -548,6 +558,7 @@ class Collector:
     def _copy(self, part: Part) -> dict[str, Any]:
         copy = dict(part.data)
         self._origins[id(copy)] = part.path
+        self._rows.add(id(copy))
         self._keep.append(copy)
         return copy
 

@@ -818,6 +818,28 @@ def test_one_id_for_two_different_schedules_is_refused(tmp_path):
     assert "två olika poster av slaget schedule" in problems[0]
 
 
+@pytest.mark.usefixtures("helsingborg")
+def test_a_part_of_a_repeated_record_is_named_where_that_occurrence_has_it(tmp_path):
+    document = _organization()
+    sal = document["services"][0]["service_at_locations"][0]
+    location = sal["location"]
+    # The service (read first) nests the place briefly; the organisation lists it in full.
+    sal["location"] = {k: location[k] for k in ("id", "location_type", "name")}
+    location["schedules"] = [
+        {"id": SECOND, "freq": "WEEKLY", "byday": "MO", "opens_at": "16:00", "closes_at": "09:00"}
+    ]
+    document["locations"] = [location]
+    path = _write(tmp_path, document)
+
+    problems = _failure(path)
+
+    line, column = _line_of(path.read_text(), '"09:00"')
+    assert problems == [
+        f"{path}, rad {line}, kolumn {column}, $.locations[0].schedules[0].closes_at, "
+        "fält closes_at: Sluttiden 09:00 är inte efter starttiden 16:00."
+    ]
+
+
 def test_all_problems_are_reported_not_only_the_first(tmp_path, make_organisation):
     home = make_organisation("Hem")
     services = []
