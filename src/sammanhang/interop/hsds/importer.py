@@ -1204,6 +1204,8 @@ class Planner:
                 % {"value": byday},
             )
             return []
+        if data.get("timezone") not in (None, ""):
+            self.offsets_ignored += 1  # a UTC offset for the schedule: local time all the same
         ignored = [key for key in _RULE_PARTS_IGNORED if data.get(key) not in (None, "")]
         if ignored:
             self.summary.notes.append(

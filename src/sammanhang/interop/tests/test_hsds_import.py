@@ -556,7 +556,11 @@ def test_the_schedules_example_gives_the_sessions_it_describes(settings, make_or
     settings.SAMMANHANG_FIXED_NOW = "2020-06-01T12:00"
     home = make_organisation("Rådgivningen")
 
-    _import(SCHEDULES_EXAMPLE, organisation=home)
+    summary = _import(SCHEDULES_EXAMPLE, organisation=home)
+
+    assert summary.notes == [
+        "6 tider i scheman hade en tidszon; de lästes som svensk lokal tid, som profilen säger."
+    ]
 
     activity = Activity.objects.get(uuid="ac148810-d857-441c-9679-408f346de14b")
     sessions = list(activity.occurrences.order_by("starts_at"))
