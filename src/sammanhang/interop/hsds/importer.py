@@ -952,7 +952,8 @@ class Planner:
         at_places = set()
         location_ids: list[str] = []
         for sal in sals:
-            assert sal.location_id is not None
+            if sal.location_id is None:
+                continue  # refused in plan()
             if sal.location_id not in location_ids:
                 location_ids.append(sal.location_id)
             for part in self.c.items(sal.doc, sal.data, "schedules", sal.path):
