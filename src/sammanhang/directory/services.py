@@ -30,7 +30,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -349,6 +350,7 @@ def place_create(
     features: Mapping[str, str] | None = None,
     opening_hours: Sequence[tuple[int, time, time]] | None = None,
     closures: Sequence[tuple[date, str]] | None = None,
+    uuid: UUID | None = None,
 ) -> Place:
     """Create a place with its accessibility features, weekly opening hours and closed days.
 
@@ -359,7 +361,8 @@ def place_create(
     Raises ``DirectoryError`` for an unknown feature code, a feature that only describes
     activities, a feature value other than yes/no/unknown, or a district of another
     municipality; ``ValidationError`` for a taken slug, coordinates out of range, opening
-    hours out of order or a closure given twice. Nothing is written when it raises.
+    hours out of order or a closure given twice. Nothing is written when it raises. ``uuid``
+    keeps the id another system published the place under (an HSDS import).
     """
     if district is not None and district.municipality_id != municipality.pk:
         raise DirectoryError(
@@ -381,6 +384,8 @@ def place_create(
     }
     with transaction.atomic():
         place = Place(owner=owner, municipality=municipality, **values)
+        if uuid is not None:
+            place.uuid = uuid
         place.full_clean()
         place.save()
         PlaceFeature.objects.bulk_create(
@@ -428,6 +433,7 @@ def activity_create(
     target_groups: Iterable[str] = (),
     languages: Iterable[str] = (),
     features: Mapping[str, str] | None = None,
+    uuid: UUID | None = None,
     **fields: Any,
 ) -> Activity:
     """Create an activity with its places, categories, target groups, languages and features.
@@ -442,7 +448,8 @@ def activity_create(
     or a feature value other than yes/no/unknown; ``ValidationError`` for values the model
     refuses (a taken slug, a paid activity without a price, ages out of order). Raises
     ``TypeError`` for a keyword that is not an activity field. Nothing is written when it
-    raises.
+    raises. ``uuid`` keeps the id another system published the activity under (an HSDS
+    import).
     """
     unexpected = sorted(set(fields) - ACTIVITY_FIELDS)
     if unexpected:
@@ -477,6 +484,8 @@ def activity_create(
             status=status,
             **fields,
         )
+        if uuid is not None:
+            activity.uuid = uuid
         activity.full_clean()
         activity.save()
         activity.places.set(places)
@@ -916,6 +925,76 @@ def schedule_delete(*, actor: Actor, schedule: Schedule) -> None:
         _touch(activity)
 
 
+class ScheduleSpec(NamedTuple):
+    """A schedule as a whole, for replacing an activity's schedules at once (an import)."""
+
+    freq: str
+    opens_at: time
+    closes_at: time
+    valid_from: date
+    valid_to: date | None = None
+    byday: str = ""
+    interval: int = 1
+    place_id: int | None = None
+
+
+def schedule_spec(schedule: Schedule) -> ScheduleSpec:
+    """The schedule's rule as a ``ScheduleSpec``, to compare with wanted ones."""
+    return ScheduleSpec(
+        freq=schedule.freq,
+        opens_at=schedule.opens_at,
+        closes_at=schedule.closes_at,
+        valid_from=schedule.valid_from,
+        valid_to=schedule.valid_to,
+        byday=schedule.byday,
+        interval=schedule.interval,
+        place_id=schedule.place_id,
+    )
+
+
+def activity_schedules_set(
+    *, actor: Actor, activity: Activity, schedules: Sequence[ScheduleSpec]
+) -> bool:
+    """Make the activity's schedules exactly ``schedules``; return whether anything changed.
+
+    Schedules already there and wanted stay untouched (with their cancelled and extra
+    dates); the others are deleted; the missing ones are added. The occurrences are rebuilt
+    once, in the same transaction. Raises ``ScheduleRuleError`` and ``ValidationError`` as
+    ``schedule_add``; nothing is changed then.
+    """
+    wanted = [
+        spec._replace(byday=",".join(p.strip().upper() for p in spec.byday.split(",") if p.strip()))
+        for spec in schedules
+    ]
+    with transaction.atomic():
+        list(Activity.objects.select_for_update().filter(pk=activity.pk).values_list("pk"))
+        existing = list(Schedule.objects.filter(activity=activity).order_by("pk"))
+        missing = list(wanted)
+        surplus: list[Schedule] = []
+        for schedule in existing:
+            spec = schedule_spec(schedule)
+            if spec in missing:
+                missing.remove(spec)
+            else:
+                surplus.append(schedule)
+        if not missing and not surplus:
+            return False
+        for schedule in surplus:
+            audit_record(
+                actor=actor,
+                action="schedule.deleted",
+                target=schedule,
+                organisation_id=activity.organisation_id,
+                changed_fields=["freq", "byday", "opens_at", "closes_at", "valid_from", "valid_to"],
+            )
+            schedule.delete()
+        for spec in missing:
+            schedule_add(actor=actor, activity=activity, rebuild=False, **spec._asdict())
+        occurrences_rebuild(activity=activity)
+        _touch(activity)
+    return True
+
+
 def schedule_exception_remove(*, actor: Actor, exception: ScheduleException) -> None:
     """Undo a cancelled date (the session is on again) or drop an extra date."""
     schedule = exception.schedule
@@ -1049,6 +1128,43 @@ def place_opening_hours_add(
         _touch_place(place)
         _audit_place(actor, place, "place.opening_hours_added", "opening_hours")
     return hours
+
+
+class HoursSpec(NamedTuple):
+    """One weekday's opening interval as a whole, for replacing a place's hours at once."""
+
+    weekday: int
+    opens_at: time
+    closes_at: time
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+def place_opening_hours_set(*, actor: Actor, place: Place, hours: Sequence[HoursSpec]) -> bool:
+    """Make the place's opening hours exactly ``hours``; return whether anything changed.
+
+    Rows already there and wanted stay; the others are deleted and the missing added.
+    Raises ``ValidationError`` as ``place_opening_hours_add``; nothing is changed then.
+    """
+    with transaction.atomic():
+        list(Place.objects.select_for_update().filter(pk=place.pk).values_list("pk"))
+        missing = list(dict.fromkeys(hours))
+        surplus = []
+        for row in OpeningHours.objects.filter(place=place).order_by("pk"):
+            spec = HoursSpec(row.weekday, row.opens_at, row.closes_at, row.valid_from, row.valid_to)
+            if spec in missing:
+                missing.remove(spec)
+            else:
+                surplus.append(row.pk)
+        if not missing and not surplus:
+            return False
+        OpeningHours.objects.filter(pk__in=surplus).delete()
+        for spec in missing:
+            row = OpeningHours(place=place, **spec._asdict())
+            row.full_clean()
+            row.save()
+        _audit_place(actor, place, "place.opening_hours_changed", "opening_hours")
+    return True
 
 
 def place_opening_hours_remove(*, actor: Actor, hours: OpeningHours) -> None:

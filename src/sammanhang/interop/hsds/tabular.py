@@ -480,3 +480,30 @@ def tables_to_json(source: Path | str) -> list[dict[str, Any]]:
     ``TabularError`` naming the file, row and column of every problem."""
     records = nest_tables(read_package(source).tables)
     return [record for name in TOP_LEVEL for record in records[name]]
+
+
+def import_document(source: Path | str) -> Any:
+    """The package as the importer's ``Document``: the tabular form as JSON (one list of rows
+    per HSDS file name, ``{"services.csv": [...]}``), whose positions name the CSV file and
+    row. Raises ``TabularError`` (file, row, column) for a package that cannot be read."""
+    from sammanhang.interop.hsds.importer import Document  # the importer calls in here
+
+    package = read_package(source)
+    value: dict[str, list[Row]] = {}
+    lines: dict[str, list[RowOrigin | None]] = {}
+    for name, rows in package.tables.items():
+        path = tables()[name].path
+        value[path] = rows
+        lines[path] = [package.origin(name, str(row["id"])) for row in rows]
+
+    def where(position: tuple[str | int, ...]) -> str:
+        if len(position) >= 2 and isinstance(position[1], int) and position[0] in lines:
+            origin = lines[str(position[0])][position[1]]
+            if origin is not None:
+                text = f"{origin.file}, " + _("row %(row)d") % {"row": origin.row}
+                if len(position) >= 3 and isinstance(position[2], str):
+                    text += ", " + _("column %(column)s") % {"column": position[2]}
+                return text
+        return str(source)
+
+    return Document(name=str(source), value=value, where=where)
