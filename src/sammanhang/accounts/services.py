@@ -84,6 +84,36 @@ def organisation_create(
     return organisation
 
 
+class OrganisationError(Exception):
+    """An organisation change that the rules refuse; the message is for the user."""
+
+
+def organisation_delete(*, actor: Actor, organisation: Organisation) -> None:
+    """Delete an organisation that has nothing published under it any more.
+
+    Its memberships go with it. Raises ``OrganisationError`` while it still has activities,
+    places or units (the database protects them; they must be moved or deleted first).
+    Nothing is changed then.
+    """
+    try:
+        with transaction.atomic():
+            _lock(organisation)
+            audit_record(
+                actor=actor,
+                action="organisation.deleted",
+                target=organisation,
+                organisation_id=None,
+                changed_fields=["name"],
+            )
+            tombstone_record(kind=TombstoneKind.ORGANISATION, record_uuid=organisation.uuid)
+            organisation.delete()
+    except ProtectedError as error:
+        raise OrganisationError(
+            _("%(organisation)s still has activities, places or units; move or delete them first.")
+            % {"organisation": organisation.name}
+        ) from error
+
+
 ORGANISATION_FIELDS = frozenset(
     {"name", "kind", "parent", "description", "description_en", "website", "email", "phone"}
 )
@@ -121,36 +151,6 @@ def organisation_update(*, actor: Actor, organisation: Organisation, **fields: A
             changed_fields=changed,
         )
     return changed
-
-
-class OrganisationError(Exception):
-    """An organisation change that the rules refuse; the message is for the user."""
-
-
-def organisation_delete(*, actor: Actor, organisation: Organisation) -> None:
-    """Delete an organisation that has nothing published under it any more.
-
-    Its memberships go with it. Raises ``OrganisationError`` while it still has activities,
-    places or units (the database protects them; they must be moved or deleted first).
-    Nothing is changed then.
-    """
-    try:
-        with transaction.atomic():
-            _lock(organisation)
-            audit_record(
-                actor=actor,
-                action="organisation.deleted",
-                target=organisation,
-                organisation_id=None,
-                changed_fields=["name"],
-            )
-            tombstone_record(kind=TombstoneKind.ORGANISATION, record_uuid=organisation.uuid)
-            organisation.delete()
-    except ProtectedError as error:
-        raise OrganisationError(
-            _("%(organisation)s still has activities, places or units; move or delete them first.")
-            % {"organisation": organisation.name}
-        ) from error
 
 
 def membership_set(

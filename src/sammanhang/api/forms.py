@@ -105,9 +105,8 @@ class SyncForm(forms.Form):
             "2026-12-01T08:00:00+01:00); for keeping a copy up to date"
         ),
         error_messages={
-            "invalid": _(
-                "Enter a date and time in ISO 8601 form, such as 2026-12-01T08:00:00+01:00."
-            )
+            # The HSDS API's message for its modified_after: one parameter, one message.
+            "invalid": _("Enter a date and time such as 2026-12-01T08:00:00+01:00.")
         },
     )
 
