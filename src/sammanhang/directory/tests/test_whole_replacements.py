@@ -4,14 +4,15 @@ and keeping a given UUID on create."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from sammanhang.core.models import AuditEvent
 from sammanhang.directory import services
-from sammanhang.directory.models import OpeningHours, Schedule
+from sammanhang.directory.models import Activity, OpeningHours, Place, Schedule
 from sammanhang.directory.services import HoursSpec, ScheduleSpec
 
 
@@ -109,3 +110,35 @@ def test_create_keeps_a_given_uuid(directory):
             summary="Samtal",
             uuid=given,
         )
+
+
+def test_replacing_moves_updated_at_for_sync_and_a_no_op_does_not(directory):
+    long_ago = timezone.now() - timedelta(days=30)
+    activity = directory["activities"]["kvallsfika"]
+    place = directory["places"]["soder"]
+    same = [services.schedule_spec(s) for s in activity.schedules.all()]
+
+    def age() -> None:
+        Activity.objects.filter(pk=activity.pk).update(updated_at=long_ago)
+        Place.objects.filter(pk=place.pk).update(updated_at=long_ago)
+
+    def moved() -> tuple[bool, bool]:
+        return (
+            Activity.objects.get(pk=activity.pk).updated_at > long_ago,
+            Place.objects.get(pk=place.pk).updated_at > long_ago,
+        )
+
+    age()
+    services.activity_schedules_set(actor=None, activity=activity, schedules=same)
+    services.place_opening_hours_set(actor=None, place=place, hours=[])
+    assert moved() == (False, False)
+
+    services.activity_schedules_set(actor=None, activity=activity, schedules=[])
+    assert moved() == (True, False)
+
+    age()
+    services.place_opening_hours_set(
+        actor=None, place=place, hours=[HoursSpec(2, time(9), time(12))]
+    )
+    # The activities held there move too: HSDS nests the place's hours in each service.
+    assert moved() == (True, True)
