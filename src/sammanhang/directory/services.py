@@ -22,7 +22,9 @@ Invariants kept here:
 
 ``schedule_add`` and ``schedule_exception_add`` take ``rebuild=False`` for bulk loads (the demo
 municipality), which then call ``occurrences_rebuild`` once per activity in the same
-transaction; the invariant holds when that transaction commits.
+transaction; the invariant holds when that transaction commits. ``activity_schedules_set`` and
+``place_opening_hours_set`` replace a whole set at once (an HSDS import): rows already as
+wanted are kept, and nothing moves when nothing differs.
 """
 
 from __future__ import annotations
