@@ -1,6 +1,11 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
+from sammanhang.accounts import services
 from sammanhang.accounts.models import Membership, Organisation, User
 
 
@@ -19,3 +24,11 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+    # Through the service, so a deleted organisation leaves its audit event and tombstone.
+    def delete_model(self, request: HttpRequest, obj: Organisation) -> None:
+        services.organisation_delete(actor=request.user, organisation=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for organisation in queryset.order_by("pk"):
+            services.organisation_delete(actor=request.user, organisation=organisation)

@@ -14,6 +14,7 @@ class AccountsConfig(AppConfig):
             {
                 "organisation.created": _("Organisation created"),
                 "organisation.logo_changed": _("Logo changed"),
+                "organisation.deleted": _("Organisation deleted"),
                 "membership.added": _("Access given"),
                 "membership.role_changed": _("Role changed"),
                 "membership.removed": _("Access removed"),

@@ -7,18 +7,26 @@ Invariants kept here:
   neither demoted nor removed. Guarded by locking the organisation row before counting, so
   two admins demoting each other at once cannot both succeed.
 - Every write records an audit event in its own transaction.
+- A deleted organisation leaves a tombstone (in the same transaction) so open-data mirrors
+  drop it.
 """
 
 from __future__ import annotations
 
+import uuid as uuid_module
+from typing import Any
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from sammanhang.accounts.models import Membership, Organisation, User
 from sammanhang.core.images import image_clean
-from sammanhang.core.services import audit_record
+from sammanhang.core.models import TombstoneKind
+from sammanhang.core.services import audit_record, tombstone_record
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -39,11 +47,13 @@ def organisation_create(
     website: str = "",
     email: str = "",
     phone: str = "",
+    uuid: uuid_module.UUID | None = None,
 ) -> Organisation:
     """Create an organisation, optionally under a ``parent`` (a department's unit, say).
 
-    Raises ``ValidationError`` for a taken slug, an unknown kind, or a malformed website or
-    e-mail address.
+    ``uuid`` keeps the id another system published it under (an HSDS import); otherwise a new
+    one is drawn. Raises ``ValidationError`` for a taken slug or UUID, an unknown kind, or a
+    malformed website or e-mail address.
     """
     profile = {
         "description": description,
@@ -54,6 +64,8 @@ def organisation_create(
     }
     with transaction.atomic():
         organisation = Organisation(name=name, slug=slug, kind=kind, parent=parent, **profile)
+        if uuid is not None:
+            organisation.uuid = uuid
         organisation.full_clean()
         organisation.save()
         audit_record(
@@ -70,6 +82,75 @@ def organisation_create(
             ],
         )
     return organisation
+
+
+class OrganisationError(Exception):
+    """An organisation change that the rules refuse; the message is for the user."""
+
+
+def organisation_delete(*, actor: Actor, organisation: Organisation) -> None:
+    """Delete an organisation that has nothing published under it any more.
+
+    Its memberships go with it. Raises ``OrganisationError`` while it still has activities,
+    places or units (the database protects them; they must be moved or deleted first).
+    Nothing is changed then.
+    """
+    try:
+        with transaction.atomic():
+            _lock(organisation)
+            audit_record(
+                actor=actor,
+                action="organisation.deleted",
+                target=organisation,
+                organisation_id=None,
+                changed_fields=["name"],
+            )
+            tombstone_record(kind=TombstoneKind.ORGANISATION, record_uuid=organisation.uuid)
+            organisation.delete()
+    except ProtectedError as error:
+        raise OrganisationError(
+            _("%(organisation)s still has activities, places or units; move or delete them first.")
+            % {"organisation": organisation.name}
+        ) from error
+
+
+ORGANISATION_FIELDS = frozenset(
+    {"name", "kind", "parent", "description", "description_en", "website", "email", "phone"}
+)
+
+
+def organisation_update(*, actor: Actor, organisation: Organisation, **fields: Any) -> list[str]:
+    """Change an organisation's name, kind, parent and profile; return the changed fields.
+
+    Raises ``ValidationError`` when ``parent`` would make the organisation its own ancestor
+    and for values the model refuses, ``TypeError`` for a keyword that is not an organisation
+    field. Nothing is written or recorded when nothing changed.
+    """
+    unexpected = sorted(set(fields) - ORGANISATION_FIELDS)
+    if unexpected:
+        raise TypeError(f"organisation_update() got unexpected fields: {', '.join(unexpected)}")
+    ancestor = fields.get("parent")
+    while ancestor is not None:
+        if ancestor.pk == organisation.pk:
+            raise ValidationError({"parent": _("An organisation cannot be its own parent.")})
+        ancestor = ancestor.parent
+    with transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        changed = [name for name, value in fields.items() if getattr(locked, name) != value]
+        for name, value in fields.items():
+            setattr(organisation, name, value)
+        if not changed:
+            return []
+        organisation.full_clean()
+        organisation.save(update_fields=[*changed, "updated_at"])
+        audit_record(
+            actor=actor,
+            action="organisation.updated",
+            target=organisation,
+            organisation_id=organisation.pk,
+            changed_fields=changed,
+        )
+    return changed
 
 
 def membership_set(

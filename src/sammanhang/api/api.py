@@ -30,6 +30,7 @@ from sammanhang.api.forms import ApiInputError
 from sammanhang.directory import selectors as directory_selectors
 from sammanhang.directory.finder import FinderResults
 from sammanhang.directory.forms import FinderForm
+from sammanhang.directory.selectors import FinderCriteria
 
 api = NinjaAPI(
     title="Sammanhang API",
@@ -116,6 +117,8 @@ def _query_parameter(name: str, field: forms.Field) -> dict[str, Any]:
         schema = {"type": "number"}
     elif isinstance(field, forms.DateField):
         schema = {"type": "string", "format": "date"}
+    elif isinstance(field, forms.DateTimeField):
+        schema = {"type": "string", "format": "date-time"}
     elif isinstance(field, forms.TimeField):
         schema = {"type": "string", "pattern": r"^\d{1,2}([:.]\d{2})?$", "examples": ["16:00"]}
     else:
@@ -164,14 +167,19 @@ def _page(
     results: QuerySet[Any] | FinderResults,
     paging: dict[str, Any],
     record: Callable[[Any], dict[str, Any]],
+    *,
+    attach: Callable[[list[Any]], None] | None = None,
 ) -> dict[str, Any]:
     """The list endpoints' shared envelope: paging echoed back, the total and one page.
 
     ``count_exact`` is false when the finder stopped counting (``count`` is then a floor).
+    ``attach`` adds to the page's objects what one query for the whole page gives.
     """
     count = results.count()
     start = (paging["page"] - 1) * paging["per_page"]
     items = list(results[start : start + paging["per_page"]]) if start < count else []
+    if attach is not None:
+        attach(items)
     return {
         **paging,
         "count": count,
@@ -195,17 +203,33 @@ def _check_language_only(request: HttpRequest, *, also: tuple[str, ...] = ()) ->
     "/activities",
     response={200: schemas.ActivityPage, **ERRORS},
     summary="Find activities",
-    openapi_extra=_docs(FinderForm),
+    openapi_extra=_docs(api_forms.ActivityListForm),
     tags=["activities"],
 )
 @in_language
 def activity_list(request: HttpRequest) -> dict[str, Any]:
-    """Published activities matching the finder's filters, in the finder's order."""
+    """Published activities matching the finder's filters, in the finder's order; or, with
+    ``modified_after`` (and no filter), every published activity changed since then."""
     form, paging = api_forms.parse_finder(request.GET)
+    since = form.cleaned_data.get("modified_after")
+    if since is not None:
+        return _page(
+            selectors.activity_list_modified(since),
+            paging,
+            lambda a: records.activity(request, a, occurrences=a.upcoming),
+            attach=_attach_upcoming,
+        )
     activities = directory_selectors.activity_list_for_finder(
         form.criteria(), decorate=selectors.activity_prefetches
     )
     return _page(activities, paging, lambda a: records.activity(request, a, occurrences=a.upcoming))
+
+
+def _attach_upcoming(page: list[Any]) -> None:
+    """The next sessions of each activity, as an unfiltered finder search shows them."""
+    shown = directory_selectors.upcoming_sessions(FinderCriteria(), [a.pk for a in page])
+    for activity in page:
+        activity.upcoming = shown.get(activity.pk, [])
 
 
 @api.get(
@@ -232,18 +256,19 @@ def activity_detail(request: HttpRequest, ref: str) -> dict[str, Any]:
     "/places",
     response={200: schemas.PlacePage, **ERRORS},
     summary="Places",
-    openapi_extra=_docs(api_forms.PlaceFilterForm),
+    openapi_extra=_docs(api_forms.PlaceListForm),
     tags=["places"],
 )
 @in_language
 def place_list(request: HttpRequest) -> dict[str, Any]:
-    form, paging = api_forms.parse(request.GET, api_forms.PlaceFilterForm)
+    form, paging = api_forms.parse(request.GET, api_forms.PlaceListForm)
     data = form.cleaned_data
     places = selectors.place_list(
         districts=data["district"],
         municipalities=data["municipality"],
         features=data["feature"],
         text=data["q"],
+        modified_after=data["modified_after"],
     )
     return _page(places, paging, lambda p: records.place(request, p))
 
@@ -278,14 +303,16 @@ def place_detail(request: HttpRequest, ref: str) -> dict[str, Any]:
     "/organisations",
     response={200: schemas.OrganisationPage, **ERRORS},
     summary="Organisations",
-    openapi_extra=_docs(api_forms.OrganisationFilterForm),
+    openapi_extra=_docs(api_forms.OrganisationListForm),
     tags=["organisations"],
 )
 @in_language
 def organisation_list(request: HttpRequest) -> dict[str, Any]:
-    form, paging = api_forms.parse(request.GET, api_forms.OrganisationFilterForm)
+    form, paging = api_forms.parse(request.GET, api_forms.OrganisationListForm)
     data = form.cleaned_data
-    organisations = selectors.organisation_list(kinds=data["kind"], text=data["q"])
+    organisations = selectors.organisation_list(
+        kinds=data["kind"], text=data["q"], modified_after=data["modified_after"]
+    )
     return _page(organisations, paging, lambda o: records.organisation(request, o))
 
 
@@ -309,6 +336,22 @@ def organisation_detail(request: HttpRequest, ref: str) -> dict[str, Any]:
             for a in selectors.organisation_activities(organisation)
         ],
     }
+
+
+@api.get(
+    "/deletions",
+    response={200: schemas.DeletionPage, **ERRORS},
+    summary="Records deleted or taken out of public view (tombstones)",
+    openapi_extra=_docs(api_forms.DeletionListForm),
+    tags=["sync"],
+)
+@in_language
+def deletion_list(request: HttpRequest) -> dict[str, Any]:
+    """Activities, places and organisations a copy must drop, oldest first; kept for
+    ``core.services.TOMBSTONE_RETENTION_DAYS`` days. The uuids are also the HSDS ids."""
+    form, paging = api_forms.parse(request.GET, api_forms.DeletionListForm)
+    deletions = selectors.deletion_list(since=form.cleaned_data["modified_after"])
+    return _page(deletions, paging, records.deletion)
 
 
 def _filter_type(field: forms.Field) -> str:

@@ -4,6 +4,8 @@ and turns any invalid input into one ``ApiInputError`` with messages per paramet
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Any, cast
 
 from django import forms
@@ -79,6 +81,64 @@ class OrganisationFilterForm(forms.Form):
         self.fields["kind"].error_messages["invalid_choice"] = INVALID_CHOICE
 
 
+# A "+" in a query string is a space once decoded, so an offset sent without %2B arrives as
+# "…T08:00:00 01:00"; read it as the "+" the client meant rather than refuse it.
+_DECODED_PLUS = re.compile(r"^(\S+T[\d:.]+) (\d\d(:?\d\d)?)$")
+
+
+class ModifiedAfterField(forms.DateTimeField):
+    """An ISO 8601 date and time; without an offset it is Swedish local time."""
+
+    def to_python(self, value: Any) -> datetime | None:
+        if isinstance(value, str):
+            value = _DECODED_PLUS.sub(r"\1+\2", value.strip())
+        return super().to_python(value)
+
+
+class SyncForm(forms.Form):
+    """What only the API's lists take: the incremental-sync parameter (see docs/open-data.md)."""
+
+    modified_after = ModifiedAfterField(
+        required=False,
+        label=_(
+            "Only records changed at or after this time (ISO 8601, such as "
+            "2026-12-01T08:00:00+01:00); for keeping a copy up to date"
+        ),
+        error_messages={
+            # The HSDS API's message for its modified_after: one parameter, one message.
+            "invalid": _("Enter a date and time such as 2026-12-01T08:00:00+01:00.")
+        },
+    )
+
+
+class ActivityListForm(FinderForm, SyncForm):
+    """The finder's filters and ``modified_after``, which replaces them.
+
+    The finder only lists activities with sessions in its window; a copy kept up to date
+    needs every published activity, so a sync asks for changes and nothing else.
+    """
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("modified_after") is not None:
+            for name in FinderForm.base_fields:
+                if self.data.get(name, "") != "":
+                    self.add_error(name, _("This filter cannot be combined with modified_after."))
+        return data
+
+
+class PlaceListForm(PlaceFilterForm, SyncForm):
+    pass
+
+
+class OrganisationListForm(OrganisationFilterForm, SyncForm):
+    pass
+
+
+class DeletionListForm(SyncForm):
+    pass
+
+
 def _with_api_booleans(form_class: type[forms.Form], query: QueryDict) -> QueryDict:
     """The query with yes/no parameters spelt the way the HTML form sends them.
 
@@ -134,6 +194,6 @@ def parse(
     }
 
 
-def parse_finder(query: QueryDict) -> tuple[FinderForm, dict[str, Any]]:
-    form, paging = parse(query, FinderForm)
-    return cast(FinderForm, form), paging
+def parse_finder(query: QueryDict) -> tuple[ActivityListForm, dict[str, Any]]:
+    form, paging = parse(query, ActivityListForm)
+    return cast(ActivityListForm, form), paging

@@ -17,6 +17,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 
 from sammanhang.accounts.models import Organisation
+from sammanhang.core.models import Tombstone
 from sammanhang.directory.finder import ShownDistrict, ShownSession
 from sammanhang.directory.models import (
     Activity,
@@ -135,6 +136,7 @@ def activity(
         # Set by the finder when the search has a point (near, lat/lon); else absent.
         "distance_km": _km(getattr(value, "distance_km", None)),
         "next_occurrences": [occurrence(o) for o in occurrences],
+        "updated_at": value.updated_at,
     }
 
 
@@ -170,6 +172,7 @@ def place(request: HttpRequest, value: Place) -> dict[str, Any]:
             {"code": f.term.code, "name": f.term.name, "value": f.value}
             for f in value.features.all()
         ],
+        "updated_at": value.updated_at,
     }
 
 
@@ -187,6 +190,7 @@ def organisation(request: HttpRequest, value: Organisation) -> dict[str, Any]:
         "website": value.website,
         "email": value.email,
         "phone": value.phone,
+        "updated_at": value.updated_at,
     }
 
 
@@ -196,4 +200,13 @@ def activity_brief(request: HttpRequest, value: Activity) -> dict[str, Any]:
         "slug": value.slug,
         "title": value.title,
         "url": _url(request, "directory:activity", value.slug),
+    }
+
+
+def deletion(value: Tombstone) -> dict[str, Any]:
+    return {
+        "kind": value.kind,
+        "uuid": value.uuid,
+        "reason": value.reason,
+        "deleted_at": value.deleted_at,
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -89,6 +89,9 @@ class ActivityOut(Schema):
     schedule: list[str]
     distance_km: float | None
     next_occurrences: list[OccurrenceOut]
+    updated_at: datetime = Field(
+        description="When anything in this record last changed (UTC); see modified_after."
+    )
 
 
 class ActivityDetail(ActivityOut):
@@ -125,6 +128,9 @@ class PlaceOut(PlaceBrief):
     how_to_get_there: str
     description: str
     features: list[Feature]
+    updated_at: datetime = Field(
+        description="When anything in this record last changed (UTC); see modified_after."
+    )
 
 
 class OpeningHoursOut(Schema):
@@ -172,6 +178,9 @@ class OrganisationOut(OrganisationBrief):
     website: str
     email: str
     phone: str
+    updated_at: datetime = Field(
+        description="When anything in this record last changed (UTC); see modified_after."
+    )
 
 
 class OrganisationDetail(OrganisationOut):
@@ -203,3 +212,23 @@ class FilterOut(Schema):
 
 class Filters(Schema):
     filters: list[FilterOut]
+
+
+class DeletionOut(Schema):
+    kind: str = Field(description="activity, place or organisation")
+    uuid: UUID = Field(description="The record's uuid (also its HSDS id)")
+    reason: str = Field(
+        description=(
+            "deleted; unpublished (back to draft); withdrawn (cancelled or ended: gone from "
+            "this API, still an inactive service in HSDS)"
+        )
+    )
+    deleted_at: datetime = Field(description="When it was deleted or left public view (UTC)")
+
+
+class DeletionPage(Schema):
+    count: int
+    count_exact: bool
+    page: int
+    per_page: int
+    results: list[DeletionOut]

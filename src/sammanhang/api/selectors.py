@@ -6,16 +6,21 @@ Rules kept here:
   activity has ended, the API simply has no such record).
 - Lists run a fixed number of queries whatever the page size: everything a record shows is
   joined or prefetched here.
+- With ``modified_after`` a list holds the records whose ``updated_at`` is at or after it
+  (inclusive, as HSDS's parameter), oldest change first with the pk as tie-break, so a client
+  can resume from the last ``updated_at`` it saw; deletions come from core's tombstones.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from sammanhang.accounts.models import Organisation
+from sammanhang.core.models import Tombstone
 from sammanhang.directory.models import (
     Activity,
     ActivityFeature,
@@ -67,6 +72,21 @@ def activity_published(ref: str) -> Activity | None:
     )
 
 
+def activity_list_modified(since: datetime) -> QuerySet[Activity]:
+    """Published activities changed at or after ``since``, oldest change first, whatever their
+    sessions (the finder's window does not apply: a mirror needs every public activity)."""
+    activities = Activity.objects.filter(status=Activity.Status.PUBLISHED, updated_at__gte=since)
+    return activity_prefetches(activities).order_by("updated_at", "pk")
+
+
+def deletion_list(*, since: datetime | None = None) -> QuerySet[Tombstone]:
+    """Records deleted or taken out of public view (at or after ``since``), oldest first."""
+    tombstones = Tombstone.objects.all()
+    if since is not None:
+        tombstones = tombstones.filter(deleted_at__gte=since)
+    return tombstones.order_by("deleted_at", "pk")
+
+
 def _place_records(places: QuerySet[Place]) -> QuerySet[Place]:
     return places.select_related("district", "municipality").prefetch_related(
         Prefetch(
@@ -82,9 +102,11 @@ def place_list(
     municipalities: Iterable[str] = (),
     features: Iterable[str] = (),
     text: str = "",
+    modified_after: datetime | None = None,
 ) -> QuerySet[Place]:
     """Places by district code, municipality slug, accessibility features (each one must be
-    "yes") and words in the name or address; ordered by name."""
+    "yes") and words in the name or address; ordered by name, or with ``modified_after`` by
+    change."""
     places = Place.objects.all()
     if districts := list(districts):
         places = places.filter(district__code__in=districts)
@@ -105,7 +127,11 @@ def place_list(
             | Q(city__icontains=word)
             | Q(district__name__icontains=word)
         )
-    return _place_records(places).order_by("name", "pk")
+    if modified_after is not None:
+        places = places.filter(updated_at__gte=modified_after).order_by("updated_at", "pk")
+    else:
+        places = places.order_by("name", "pk")
+    return _place_records(places)
 
 
 def place_by_ref(ref: str) -> Place | None:
@@ -124,14 +150,23 @@ def place_activities(place: Place) -> QuerySet[Activity]:
     )
 
 
-def organisation_list(*, kinds: Iterable[str] = (), text: str = "") -> QuerySet[Organisation]:
-    """Organisations by kind and words in the name; ordered by name."""
+def organisation_list(
+    *, kinds: Iterable[str] = (), text: str = "", modified_after: datetime | None = None
+) -> QuerySet[Organisation]:
+    """Organisations by kind and words in the name; ordered by name, or with
+    ``modified_after`` by change."""
     organisations = Organisation.objects.all()
     if kinds := list(kinds):
         organisations = organisations.filter(kind__in=kinds)
     for word in text.split():
         organisations = organisations.filter(name__icontains=word)
-    return organisations.select_related("parent").order_by("name", "pk")
+    if modified_after is not None:
+        organisations = organisations.filter(updated_at__gte=modified_after).order_by(
+            "updated_at", "pk"
+        )
+    else:
+        organisations = organisations.order_by("name", "pk")
+    return organisations.select_related("parent")
 
 
 def organisation_by_ref(ref: str) -> Organisation | None:

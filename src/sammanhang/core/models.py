@@ -70,3 +70,63 @@ class PeriodicJobState(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TombstoneKind(models.TextChoices):
+    """The public records a tombstone can stand for (names as the open-data APIs use them)."""
+
+    ACTIVITY = "activity", _("Activity")
+    PLACE = "place", _("Place")
+    ORGANISATION = "organisation", _("Organisation")
+
+
+class TombstoneReason(models.TextChoices):
+    """Why a record is gone; the open-data feeds differ only on ``withdrawn``."""
+
+    DELETED = "deleted", _("Deleted")
+    # Back to draft: no open-data feed shows it any more.
+    UNPUBLISHED = "unpublished", _("Unpublished")
+    # Cancelled or ended: gone from the v1 API, still an inactive service in HSDS.
+    WITHDRAWN = "withdrawn", _("Cancelled or ended")
+
+
+class Tombstone(models.Model):
+    """A public record that was deleted or left public view, kept so a mirror can drop it.
+
+    In core because organisations (accounts) and activities and places (directory) are all
+    deleted by services that sit above core. The UUID is the record's v1 and HSDS id; no other
+    data is kept. A record that comes back (an activity published again) simply appears as
+    modified after its tombstone, so a consumer that replays the feeds in time order ends up
+    with it again. ``reason`` tells the feeds apart: HSDS still lists a cancelled or ended
+    activity (as an inactive service), the v1 API does not.
+    """
+
+    Kind = TombstoneKind
+
+    kind = models.CharField(_("kind"), max_length=20, choices=TombstoneKind.choices)
+    uuid = models.UUIDField(_("UUID"))
+    reason = models.CharField(
+        _("reason"),
+        max_length=20,
+        choices=TombstoneReason.choices,
+        default=TombstoneReason.DELETED,
+    )
+    deleted_at = models.DateTimeField(_("deleted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tombstone")
+        verbose_name_plural = _("tombstones")
+        ordering = ["deleted_at", "id"]
+        indexes = [models.Index(fields=["deleted_at", "id"], name="tombstone_deleted_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=TombstoneKind.values), name="tombstone_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reason__in=TombstoneReason.values),
+                name="tombstone_reason_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.uuid} {self.deleted_at:%Y-%m-%d %H:%M}"

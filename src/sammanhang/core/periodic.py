@@ -44,3 +44,12 @@ def _purge_personal_data(now: datetime) -> str:
 
 
 register(PeriodicJob("purge_personal_data", timedelta(hours=24), _purge_personal_data))
+
+
+def _purge_tombstones(now: datetime) -> str:
+    from sammanhang.core.services import tombstones_purge
+
+    return f"{tombstones_purge(now=now)} tombstones older than the retention period deleted"
+
+
+register(PeriodicJob("purge_tombstones", timedelta(hours=24), _purge_tombstones))

@@ -5,23 +5,36 @@ Invariants kept here:
   back change leaves no event and a committed change always has one.
 - A periodic job runs at most once per due time: the claim is one conditional UPDATE on
   ``PeriodicJobState.next_due_at`` that only one process can win.
+- A tombstone is written in the same transaction as the delete (or unpublishing) it reports,
+  like an audit event, so a mirror never misses a record that is gone nor drops one that stayed.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from sammanhang.core.models import AuditEvent, PeriodicJobState
+from sammanhang.core.models import (
+    AuditEvent,
+    PeriodicJobState,
+    Tombstone,
+    TombstoneKind,
+    TombstoneReason,
+)
 from sammanhang.core.periodic import PeriodicJob, registered_jobs
 from sammanhang.core.retention import registered_rules
 
 logger = logging.getLogger(__name__)
+
+# How long a deletion stays in the deletions feeds: a mirror that syncs less often than this
+# must start again from a full download. A little over a year, so a yearly sync still works.
+TOMBSTONE_RETENTION_DAYS = 400
 
 
 def audit_record(
@@ -112,3 +125,29 @@ def _periodic_claim(job: PeriodicJob, *, now: datetime, force: bool) -> bool:
     if not force:
         due = due.filter(next_due_at__lte=now)
     return due.update(next_due_at=now + job.every, last_started_at=now) == 1
+
+
+def tombstone_record(
+    *,
+    kind: TombstoneKind | str,
+    record_uuid: uuid.UUID,
+    reason: TombstoneReason | str = TombstoneReason.DELETED,
+) -> Tombstone:
+    """Report that the public record ``record_uuid`` is gone; call inside the deleting transaction.
+
+    Raises ``RuntimeError`` outside a transaction: a tombstone committed apart from its delete
+    could tell mirrors to drop a record that is still there.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("tombstone_record must run inside the transaction that deletes")
+    return Tombstone.objects.create(
+        kind=TombstoneKind(kind), uuid=record_uuid, reason=TombstoneReason(reason)
+    )
+
+
+def tombstones_purge(*, now: datetime | None = None) -> int:
+    """Delete tombstones older than ``TOMBSTONE_RETENTION_DAYS``; return how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=TOMBSTONE_RETENTION_DAYS)
+    deleted, _ = Tombstone.objects.filter(deleted_at__lt=cutoff).delete()
+    return deleted

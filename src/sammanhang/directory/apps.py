@@ -20,6 +20,7 @@ class DirectoryConfig(AppConfig):
                 "place.opening_hours_removed": _("Opening hours removed"),
                 "place.closure_added": _("Closed day added"),
                 "place.closure_removed": _("Closed day removed"),
+                "place.deleted": _("Place deleted"),
                 "activity.created": _("Activity created"),
                 "activity.updated": _("Activity changed"),
                 "activity.status_changed": _("Activity status changed"),

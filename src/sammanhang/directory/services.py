@@ -14,10 +14,17 @@ Invariants kept here:
 - A place's district belongs to the place's municipality.
 - Every write records an audit event in its own transaction (municipalities and districts are
   platform data and are not audited).
+- ``updated_at`` of an activity or a place moves whenever anything its open-data record shows
+  changes (schedules, dates, closures of its places, places' names and districts, terms,
+  languages, features, opening hours), so ``modified_after`` finds every change; see
+  ``_touch`` and ``_touch_place``. An activity that leaves public view (unpublished, cancelled,
+  ended) or is deleted, and a deleted place, leave a tombstone in the same transaction.
 
 ``schedule_add`` and ``schedule_exception_add`` take ``rebuild=False`` for bulk loads (the demo
 municipality), which then call ``occurrences_rebuild`` once per activity in the same
-transaction; the invariant holds when that transaction commits.
+transaction; the invariant holds when that transaction commits. ``activity_schedules_set`` and
+``place_opening_hours_set`` replace a whole set at once (an HSDS import): rows already as
+wanted are kept, and nothing moves when nothing differs.
 """
 
 from __future__ import annotations
@@ -25,7 +32,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -39,7 +47,8 @@ from django.utils.translation import gettext as _
 from sammanhang.accounts.models import Organisation
 from sammanhang.core import clock
 from sammanhang.core.images import image_clean
-from sammanhang.core.services import audit_record
+from sammanhang.core.models import TombstoneKind, TombstoneReason
+from sammanhang.core.services import audit_record, tombstone_record
 from sammanhang.directory.models import (
     Activity,
     ActivityFeature,
@@ -223,7 +232,7 @@ def schedule_add(
         schedule.save()
         if rebuild:
             occurrences_rebuild(activity=activity)
-            _touch(activity)
+        _touch(activity)
         audit_record(
             actor=actor,
             action="schedule.added",
@@ -259,7 +268,7 @@ def schedule_exception_add(
         )
         if rebuild:
             occurrences_rebuild(activity=schedule.activity)
-            _touch(schedule.activity)
+        _touch(schedule.activity)
         audit_record(
             actor=actor,
             action=f"schedule.{kind}_date",
@@ -343,6 +352,7 @@ def place_create(
     features: Mapping[str, str] | None = None,
     opening_hours: Sequence[tuple[int, time, time]] | None = None,
     closures: Sequence[tuple[date, str]] | None = None,
+    uuid: UUID | None = None,
 ) -> Place:
     """Create a place with its accessibility features, weekly opening hours and closed days.
 
@@ -353,7 +363,8 @@ def place_create(
     Raises ``DirectoryError`` for an unknown feature code, a feature that only describes
     activities, a feature value other than yes/no/unknown, or a district of another
     municipality; ``ValidationError`` for a taken slug, coordinates out of range, opening
-    hours out of order or a closure given twice. Nothing is written when it raises.
+    hours out of order or a closure given twice. Nothing is written when it raises. ``uuid``
+    keeps the id another system published the place under (an HSDS import).
     """
     if district is not None and district.municipality_id != municipality.pk:
         raise DirectoryError(
@@ -375,6 +386,8 @@ def place_create(
     }
     with transaction.atomic():
         place = Place(owner=owner, municipality=municipality, **values)
+        if uuid is not None:
+            place.uuid = uuid
         place.full_clean()
         place.save()
         PlaceFeature.objects.bulk_create(
@@ -422,6 +435,7 @@ def activity_create(
     target_groups: Iterable[str] = (),
     languages: Iterable[str] = (),
     features: Mapping[str, str] | None = None,
+    uuid: UUID | None = None,
     **fields: Any,
 ) -> Activity:
     """Create an activity with its places, categories, target groups, languages and features.
@@ -436,7 +450,8 @@ def activity_create(
     or a feature value other than yes/no/unknown; ``ValidationError`` for values the model
     refuses (a taken slug, a paid activity without a price, ages out of order). Raises
     ``TypeError`` for a keyword that is not an activity field. Nothing is written when it
-    raises.
+    raises. ``uuid`` keeps the id another system published the activity under (an HSDS
+    import).
     """
     unexpected = sorted(set(fields) - ACTIVITY_FIELDS)
     if unexpected:
@@ -471,6 +486,8 @@ def activity_create(
             status=status,
             **fields,
         )
+        if uuid is not None:
+            activity.uuid = uuid
         activity.full_clean()
         activity.save()
         activity.places.set(places)
@@ -524,6 +541,7 @@ def activity_set_status(*, actor: Actor, activity: Activity, status: str) -> Act
         if current == status:
             return activity
         activity.save(update_fields=["status", "updated_at"])
+        _tombstone_if_hidden(activity, current)
         # The text is unchanged, but the row is rewritten so index and activity never
         # disagree about an activity that has just become public.
         search_index_update([activity.pk])
@@ -535,6 +553,19 @@ def activity_set_status(*, actor: Actor, activity: Activity, status: str) -> Act
             changed_fields=["status"],
         )
     return activity
+
+
+def _tombstone_if_hidden(activity: Activity, before: str) -> None:
+    """Tell mirrors when the activity leaves a feed: the v1 API shows published activities,
+    HSDS also cancelled and ended ones (inactive). Back to draft leaves both; published to
+    cancelled or ended leaves only the v1 API. Published again, it is simply modified."""
+    if activity.status == ActivityStatus.DRAFT:
+        reason = TombstoneReason.UNPUBLISHED
+    elif before == ActivityStatus.PUBLISHED and activity.status != ActivityStatus.PUBLISHED:
+        reason = TombstoneReason.WITHDRAWN
+    else:
+        return
+    tombstone_record(kind=TombstoneKind.ACTIVITY, record_uuid=activity.uuid, reason=reason)
 
 
 def _terms(taxonomy: Taxonomy, codes: Iterable[str]) -> dict[str, Term]:
@@ -571,8 +602,26 @@ def _feature_terms(
 
 
 def _rebuild_activities_at(place: Place) -> None:
+    """Rebuild (and so touch) every activity with a schedule at the place."""
     for activity in Activity.objects.filter(schedules__place=place).distinct().order_by("pk"):
         occurrences_rebuild(activity=activity)
+        _touch(activity)
+
+
+def _touch_activities_at(place: Place) -> None:
+    """Touch the activities whose records show the place."""
+    now = timezone.now()
+    Activity.objects.filter(
+        pk__in=Activity.objects.filter(Q(places=place) | Q(schedules__place=place)).values("pk")
+    ).update(updated_at=now)
+
+
+def _touch_place(place: Place) -> None:
+    """The place's open-data record changed, and so did those of the activities held there:
+    an HSDS service carries its locations in full (address, hours, accessibility)."""
+    place.updated_at = timezone.now()
+    Place.objects.filter(pk=place.pk).update(updated_at=place.updated_at)
+    _touch_activities_at(place)
 
 
 def place_photo_add(
@@ -594,6 +643,7 @@ def place_photo_add(
             last = PlacePhoto.objects.filter(place=place).aggregate(Max("position"))
             photo.position = (last["position__max"] or 0) + 1
             photo.save()
+            _touch_place(place)
             audit_record(
                 actor=actor,
                 action="place.photo_added",
@@ -613,6 +663,7 @@ def place_photo_remove(*, actor: Actor, photo: PlacePhoto) -> None:
     with transaction.atomic():
         name, storage = photo.image.name or "", photo.image.storage
         photo.delete()
+        _touch_place(place)
         audit_record(
             actor=actor,
             action="place.photo_removed",
@@ -627,7 +678,10 @@ def place_photo_remove(*, actor: Actor, photo: PlacePhoto) -> None:
 
 
 def _touch(activity: Activity) -> None:
-    """Mark the activity as looked after now: schedule changes count as keeping it current."""
+    """Mark the activity as changed now: its record (schedule, sessions, places, terms) did.
+
+    Also what staff see as "looked after": schedule changes count as keeping it current.
+    """
     activity.updated_at = timezone.now()
     Activity.objects.filter(pk=activity.pk).update(updated_at=activity.updated_at)
 
@@ -780,6 +834,7 @@ def activity_delete(*, actor: Actor, activity: Activity) -> None:
             changed_fields=["status"],
         )
         pk = activity.pk
+        tombstone_record(kind=TombstoneKind.ACTIVITY, record_uuid=activity.uuid)
         activity.delete()
         search_index_update([pk])
 
@@ -872,6 +927,76 @@ def schedule_delete(*, actor: Actor, schedule: Schedule) -> None:
         _touch(activity)
 
 
+class ScheduleSpec(NamedTuple):
+    """A schedule as a whole, for replacing an activity's schedules at once (an import)."""
+
+    freq: str
+    opens_at: time
+    closes_at: time
+    valid_from: date
+    valid_to: date | None = None
+    byday: str = ""
+    interval: int = 1
+    place_id: int | None = None
+
+
+def schedule_spec(schedule: Schedule) -> ScheduleSpec:
+    """The schedule's rule as a ``ScheduleSpec``, to compare with wanted ones."""
+    return ScheduleSpec(
+        freq=schedule.freq,
+        opens_at=schedule.opens_at,
+        closes_at=schedule.closes_at,
+        valid_from=schedule.valid_from,
+        valid_to=schedule.valid_to,
+        byday=schedule.byday,
+        interval=schedule.interval,
+        place_id=schedule.place_id,
+    )
+
+
+def activity_schedules_set(
+    *, actor: Actor, activity: Activity, schedules: Sequence[ScheduleSpec]
+) -> bool:
+    """Make the activity's schedules exactly ``schedules``; return whether anything changed.
+
+    Schedules already there and wanted stay untouched (with their cancelled and extra
+    dates); the others are deleted; the missing ones are added. The occurrences are rebuilt
+    once, in the same transaction. Raises ``ScheduleRuleError`` and ``ValidationError`` as
+    ``schedule_add``; nothing is changed then.
+    """
+    wanted = [
+        spec._replace(byday=",".join(p.strip().upper() for p in spec.byday.split(",") if p.strip()))
+        for spec in schedules
+    ]
+    with transaction.atomic():
+        list(Activity.objects.select_for_update().filter(pk=activity.pk).values_list("pk"))
+        existing = list(Schedule.objects.filter(activity=activity).order_by("pk"))
+        missing = list(wanted)
+        surplus: list[Schedule] = []
+        for schedule in existing:
+            spec = schedule_spec(schedule)
+            if spec in missing:
+                missing.remove(spec)
+            else:
+                surplus.append(schedule)
+        if not missing and not surplus:
+            return False
+        for schedule in surplus:
+            audit_record(
+                actor=actor,
+                action="schedule.deleted",
+                target=schedule,
+                organisation_id=activity.organisation_id,
+                changed_fields=["freq", "byday", "opens_at", "closes_at", "valid_from", "valid_to"],
+            )
+            schedule.delete()
+        for spec in missing:
+            schedule_add(actor=actor, activity=activity, rebuild=False, **spec._asdict())
+        occurrences_rebuild(activity=activity)
+        _touch(activity)
+    return True
+
+
 def schedule_exception_remove(*, actor: Actor, exception: ScheduleException) -> None:
     """Undo a cancelled date (the session is on again) or drop an extra date."""
     schedule = exception.schedule
@@ -951,6 +1076,7 @@ def place_update(
                 changed.append("features")
         if not changed:
             return []
+        _touch_place(place)
         if {"name", "district"} & set(changed):
             search_index_update(place.activities.values_list("pk", flat=True))
         if "district" in changed:
@@ -1001,14 +1127,54 @@ def place_opening_hours_add(
         )
         hours.full_clean()
         hours.save()
+        _touch_place(place)
         _audit_place(actor, place, "place.opening_hours_added", "opening_hours")
     return hours
+
+
+class HoursSpec(NamedTuple):
+    """One weekday's opening interval as a whole, for replacing a place's hours at once."""
+
+    weekday: int
+    opens_at: time
+    closes_at: time
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+def place_opening_hours_set(*, actor: Actor, place: Place, hours: Sequence[HoursSpec]) -> bool:
+    """Make the place's opening hours exactly ``hours``; return whether anything changed.
+
+    Rows already there and wanted stay; the others are deleted and the missing added.
+    Raises ``ValidationError`` as ``place_opening_hours_add``; nothing is changed then.
+    """
+    with transaction.atomic():
+        list(Place.objects.select_for_update().filter(pk=place.pk).values_list("pk"))
+        missing = list(dict.fromkeys(hours))
+        surplus = []
+        for row in OpeningHours.objects.filter(place=place).order_by("pk"):
+            spec = HoursSpec(row.weekday, row.opens_at, row.closes_at, row.valid_from, row.valid_to)
+            if spec in missing:
+                missing.remove(spec)
+            else:
+                surplus.append(row.pk)
+        if not missing and not surplus:
+            return False
+        OpeningHours.objects.filter(pk__in=surplus).delete()
+        for spec in missing:
+            row = OpeningHours(place=place, **spec._asdict())
+            row.full_clean()
+            row.save()
+        _touch_place(place)
+        _audit_place(actor, place, "place.opening_hours_changed", "opening_hours")
+    return True
 
 
 def place_opening_hours_remove(*, actor: Actor, hours: OpeningHours) -> None:
     place = hours.place
     with transaction.atomic():
         hours.delete()
+        _touch_place(place)
         _audit_place(actor, place, "place.opening_hours_removed", "opening_hours")
 
 
@@ -1026,6 +1192,7 @@ def place_closure_add(*, actor: Actor, place: Place, day: date, reason: str) -> 
         closure.full_clean()
         closure.save()
         _rebuild_activities_at(place)
+        _touch_place(place)
         _audit_place(actor, place, "place.closure_added", "closures")
     return closure
 
@@ -1036,4 +1203,37 @@ def place_closure_remove(*, actor: Actor, closure: PlaceClosure) -> None:
     with transaction.atomic():
         closure.delete()
         _rebuild_activities_at(place)
+        _touch_place(place)
         _audit_place(actor, place, "place.closure_removed", "closures")
+
+
+def place_delete(*, actor: Actor, place: Place) -> None:
+    """Delete a place that no activity is held at, with its hours, closures and pictures.
+
+    Raises ``DirectoryError`` while an activity lists the place or schedules sessions there
+    (move them first: their records would lose the place silently). A tombstone tells
+    mirrors the place is gone; picture files are deleted once the change is committed.
+    """
+    with transaction.atomic():
+        Place.objects.select_for_update().filter(pk=place.pk).first()
+        if Activity.objects.filter(Q(places=place) | Q(schedules__place=place)).exists():
+            raise DirectoryError(
+                _("Activities are held at %(place)s; move them to another place first.")
+                % {"place": place.name}
+            )
+        files = [(p.image.storage, p.image.name or "") for p in place.photos.all()]
+        audit_record(
+            actor=actor,
+            action="place.deleted",
+            target=place,
+            organisation_id=place.owner_id,
+            changed_fields=["name"],
+        )
+        tombstone_record(kind=TombstoneKind.PLACE, record_uuid=place.uuid)
+        place.delete()
+        transaction.on_commit(lambda: _delete_files(files))
+
+
+def _delete_files(files: list[tuple[Any, str]]) -> None:
+    for storage, name in files:
+        storage.delete(name)

@@ -1,4 +1,5 @@
-"""The finder tests' small directory, shared so the feeds are tested on the same data."""
+"""The finder tests' small directory, shared so feeds, downloads, the HSDS serialiser and
+imports are tested on the same data as the finder."""
 
 from sammanhang.directory.tests.conftest import directory, make_activity, term
 
