@@ -53,7 +53,10 @@ MAX_PER_PAGE = 200
 MAX_PAGE = 100_000
 MAX_PROXIMITY_METRES = 100_000
 NDJSON_TYPE = "application/x-ndjson; charset=utf-8"
-PROFILE_FILE = Path(__file__).resolve().parents[3] / "docs" / "hsds-profile.md"
+# Inside the package (docs/hsds-profile.md links to it), so an installed site serves it too.
+PROFILE_FILE = (
+    Path(__file__).resolve().parents[1] / "interop" / "standards" / "sammanhang-hsds-profile.md"
+)
 
 LIST = ("search", "page", "per_page", "format")
 SERVICE_FILTERS = ("taxonomy_term_id", "taxonomy_id", "organization_id", "modified_after")
@@ -356,8 +359,6 @@ def openapi(request: HttpRequest) -> HttpResponseBase:
 def profile(request: HttpRequest) -> HttpResponseBase:
     """Our HSDS profile (how our fields map onto HSDS), as the Markdown the docs hold."""
     _Query(request, ()).check()
-    if not PROFILE_FILE.exists():
-        raise Http404
     return HttpResponse(
         PROFILE_FILE.read_text(encoding="utf-8"), content_type="text/markdown; charset=utf-8"
     )

@@ -394,3 +394,18 @@ def _parse_point(lat: str, lon: str) -> geo.Point | None:
 
 def _int_or(value: str) -> int | str:
     return int(value) if value.isdigit() else value
+
+
+def finder_query(query: QueryDict) -> QueryDict:
+    """The finder's reading of a query string: empty list filters dropped (``?district=``
+    means any district). The page, its feeds and its downloads all read a search through this,
+    so the same address can never mean two searches."""
+    kept = query.copy()
+    for name, field in FinderForm.base_fields.items():
+        if isinstance(field, forms.MultipleChoiceField) and name in kept:
+            values = [value for value in kept.getlist(name) if value.strip()]
+            if values:
+                kept.setlist(name, values)
+            else:
+                del kept[name]
+    return kept

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +15,7 @@ from django.utils import timezone
 from sammanhang.accounts.selectors import organisation_by_slug
 from sammanhang.core import clock
 from sammanhang.directory import search, selectors
-from sammanhang.directory.forms import FinderForm
+from sammanhang.directory.forms import FinderForm, finder_query
 from sammanhang.directory.models import Activity
 from sammanhang.directory.selectors import FinderCriteria, activity_list_for_finder
 
@@ -26,7 +25,7 @@ PRINT_LIMIT = 200
 
 
 def finder(request: HttpRequest) -> HttpResponse:
-    form = FinderForm(_without_blanks(request.GET) or None)
+    form = FinderForm(finder_query(request.GET) or None)
     page = None
     corrected = ""
     base_query = request.GET.copy()
@@ -58,7 +57,7 @@ def finder(request: HttpRequest) -> HttpResponse:
 
 def finder_print(request: HttpRequest) -> HttpResponse:
     """Every result of a finder search on one plain page, to print and hand over."""
-    form = FinderForm(_without_blanks(request.GET) or None)
+    form = FinderForm(finder_query(request.GET) or None)
     activities: list[Activity] = []
     total = 0
     count_exact = True
@@ -116,19 +115,6 @@ def map_points(activities: Iterable[Any]) -> list[dict[str, Any]]:
             if item not in point["items"]:
                 point["items"].append(item)
     return list(points.values())
-
-
-def _without_blanks(query: QueryDict) -> QueryDict:
-    """The query without empty values of list filters: ``?district=`` means any district."""
-    kept = query.copy()
-    for name, field in FinderForm.base_fields.items():
-        if isinstance(field, forms.MultipleChoiceField) and name in kept:
-            values = [value for value in kept.getlist(name) if value.strip()]
-            if values:
-                kept.setlist(name, values)
-            else:
-                del kept[name]
-    return kept
 
 
 def activity_detail(request: HttpRequest, slug: str) -> HttpResponse:

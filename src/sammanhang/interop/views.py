@@ -14,13 +14,9 @@ from django.views.decorators.http import require_safe
 
 from sammanhang.accounts.selectors import organisation_by_slug
 from sammanhang.core import clock
-from sammanhang.directory.forms import FinderForm
+from sammanhang.directory.forms import FinderForm, finder_query
 from sammanhang.directory.models import Activity, Schedule
 from sammanhang.directory.selectors import FinderCriteria
-
-# The finder page's own reading of its query string (blank list filters mean "any"), so the
-# feed of a search and the page can never read the same address differently.
-from sammanhang.directory.views import _without_blanks
 from sammanhang.interop import dcat, ical, selectors, tabular_export
 from sammanhang.interop.selectors import FeedWindow
 
@@ -60,7 +56,7 @@ def ical_organisation(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def ical_finder(request: HttpRequest) -> HttpResponse:
     """The activities a finder search finds, read from the same query string as the page."""
-    form = FinderForm(_without_blanks(request.GET) or None)
+    form = FinderForm(finder_query(request.GET) or None)
     if form.is_bound and not form.is_valid():
         # The page explains each error beside its field; a calendar app cannot show that.
         return HttpResponseBadRequest(
@@ -73,7 +69,7 @@ def ical_finder(request: HttpRequest) -> HttpResponse:
     schedules = selectors.feed_schedules(window, activity_ids=ids)
     text = criteria.text
     name = _("Sammanhang: %(search)s") % {"search": text} if text else _("Sammanhang: activities")
-    query = _without_blanks(request.GET).urlencode()
+    query = finder_query(request.GET).urlencode()
     description = request.build_absolute_uri(
         reverse("directory:finder") + (f"?{query}" if query else "")
     )
@@ -133,7 +129,7 @@ _DOWNLOAD_TYPES = {
 
 
 def _finder_download(request: HttpRequest, kind: str) -> HttpResponse:
-    form = FinderForm(_without_blanks(request.GET) or None)
+    form = FinderForm(finder_query(request.GET) or None)
     if form.is_bound and not form.is_valid():
         # The finder page shows these errors beside their fields; a file cannot.
         problems = [f"{error}" for errors in form.errors.values() for error in errors]
