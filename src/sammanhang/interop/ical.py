@@ -43,13 +43,12 @@ from sammanhang.directory.models import (
     Activity,
     ActivityStatus,
     Frequency,
-    Occurrence,
     Place,
     Schedule,
 )
 from sammanhang.directory.schedules import Rule, rule_dates
 from sammanhang.interop.hsds.ids import part_id
-from sammanhang.interop.selectors import FeedWindow
+from sammanhang.interop.selectors import FeedSession, FeedWindow
 
 PRODID = "-//Sammanhang//Sammanhang//SV"
 UID_DOMAIN = "sammanhang"
@@ -122,7 +121,7 @@ def calendar_build(
 
 def _series_events(series: _Series, window: FeedWindow) -> list[Event]:
     schedule = series.schedule
-    sessions: list[Occurrence] = schedule.window_occurrences  # type: ignore[attr-defined]
+    sessions: list[FeedSession] = schedule.window_occurrences  # type: ignore[attr-defined]
     if not sessions:
         return []
     rule = Rule(
@@ -227,7 +226,7 @@ def _event(
     return event
 
 
-def _override(series: _Series, session: Occurrence, recurrence_id: datetime) -> Event:
+def _override(series: _Series, session: FeedSession, recurrence_id: datetime) -> Event:
     event = _event(
         series,
         starts=datetime.combine(session.date, session.local_start, tzinfo=series.zone),
@@ -239,7 +238,7 @@ def _override(series: _Series, session: Occurrence, recurrence_id: datetime) -> 
     return event
 
 
-def _single(series: _Series, session: Occurrence) -> Event:
+def _single(series: _Series, session: FeedSession) -> Event:
     """A session of a schedule that has no regular date in the window: its own VEVENT."""
     key = f"{series.schedule.pk}:{session.date.isoformat()}"
     return _event(
