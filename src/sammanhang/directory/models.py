@@ -196,6 +196,9 @@ class OpeningHours(models.Model):
     """One weekday's opening interval, valid for a period (summer hours differ, for instance)."""
 
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="opening_hours")
+    # Published as the HSDS id of the place's opening-hours schedule for this row; stored so
+    # it survives an export and import into another database (see docs/open-data.md).
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     opens_at = models.TimeField(_("opens at"))
     closes_at = models.TimeField(_("closes at"))
@@ -395,6 +398,9 @@ class Schedule(models.Model):
     place = models.ForeignKey(
         Place, verbose_name=_("place"), null=True, blank=True, on_delete=models.PROTECT
     )
+    # The schedule's HSDS id and iCalendar UID: stored, not derived from the row's key, so a
+    # consumer's copy and a subscribed calendar keep it across an export and import.
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     freq = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices)
     interval = models.PositiveSmallIntegerField(_("every"), default=1)
     byday = models.CharField(_("days"), max_length=40, blank=True)

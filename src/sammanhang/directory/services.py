@@ -207,12 +207,15 @@ def schedule_add(
     interval: int = 1,
     place_id: int | None = None,
     rebuild: bool = True,
+    uuid: UUID | None = None,
 ) -> Schedule:
     """Add a schedule and rebuild the activity's occurrences.
 
-    Raises ``ScheduleRuleError`` for an unreadable ``byday`` and ``ValidationError`` for a
-    schedule the model refuses (times or period out of order). With ``rebuild=False`` the
-    caller must call ``occurrences_rebuild`` for the activity before its transaction ends.
+    ``uuid`` keeps an id the schedule already has elsewhere (an import); by default it gets a
+    new one. Raises ``ScheduleRuleError`` for an unreadable ``byday`` and ``ValidationError``
+    for a schedule the model refuses (times or period out of order, a ``uuid`` already taken).
+    With ``rebuild=False`` the caller must call ``occurrences_rebuild`` for the activity
+    before its transaction ends.
     """
     byday = ",".join(p.strip().upper() for p in byday.split(",") if p.strip())
     parse_byday(freq, byday)
@@ -228,6 +231,8 @@ def schedule_add(
             valid_to=valid_to,
             place_id=place_id,
         )
+        if uuid is not None:
+            schedule.uuid = uuid
         schedule.full_clean()
         schedule.save()
         if rebuild:
@@ -928,7 +933,11 @@ def schedule_delete(*, actor: Actor, schedule: Schedule) -> None:
 
 
 class ScheduleSpec(NamedTuple):
-    """A schedule as a whole, for replacing an activity's schedules at once (an import)."""
+    """A schedule as a whole, for replacing an activity's schedules at once (an import).
+
+    ``uuid`` is the schedule's id when it has one (an HSDS schedule's ``id``); None matches any
+    schedule with the same rule and gives a new one a fresh id.
+    """
 
     freq: str
     opens_at: time
@@ -938,10 +947,11 @@ class ScheduleSpec(NamedTuple):
     byday: str = ""
     interval: int = 1
     place_id: int | None = None
+    uuid: UUID | None = None
 
 
 def schedule_spec(schedule: Schedule) -> ScheduleSpec:
-    """The schedule's rule as a ``ScheduleSpec``, to compare with wanted ones."""
+    """The schedule's rule as a ``ScheduleSpec`` (without its id), to compare with wanted ones."""
     return ScheduleSpec(
         freq=schedule.freq,
         opens_at=schedule.opens_at,
@@ -960,9 +970,12 @@ def activity_schedules_set(
     """Make the activity's schedules exactly ``schedules``; return whether anything changed.
 
     Schedules already there and wanted stay untouched (with their cancelled and extra
-    dates); the others are deleted; the missing ones are added. The occurrences are rebuilt
-    once, in the same transaction. Raises ``ScheduleRuleError`` and ``ValidationError`` as
-    ``schedule_add``; nothing is changed then.
+    dates); the others are deleted; the missing ones are added. A wanted schedule with a
+    ``uuid`` is the schedule with that id: kept when its rule is the same, replaced (same
+    id) when not; a schedule with the same rule but another id takes the wanted id, so an
+    import keeps the ids of its source. The occurrences are rebuilt once, in the same
+    transaction. Raises ``ScheduleRuleError`` and ``ValidationError`` as ``schedule_add``
+    (also for a ``uuid`` another activity's schedule has); nothing is changed then.
     """
     wanted = [
         spec._replace(byday=",".join(p.strip().upper() for p in spec.byday.split(",") if p.strip()))
@@ -972,14 +985,29 @@ def activity_schedules_set(
         list(Activity.objects.select_for_update().filter(pk=activity.pk).values_list("pk"))
         existing = list(Schedule.objects.filter(activity=activity).order_by("pk"))
         missing = list(wanted)
-        surplus: list[Schedule] = []
-        for schedule in existing:
-            spec = schedule_spec(schedule)
-            if spec in missing:
+        kept: list[Schedule] = []
+        renamed: list[tuple[Schedule, UUID]] = []
+        # First the schedules the wanted ones name by id, then by rule among the rest.
+        by_uuid = {schedule.uuid: schedule for schedule in existing}
+        for spec in list(missing):
+            schedule = by_uuid.get(spec.uuid) if spec.uuid is not None else None
+            if schedule is not None and schedule_spec(schedule) == spec._replace(uuid=None):
                 missing.remove(spec)
-            else:
-                surplus.append(schedule)
-        if not missing and not surplus:
+                kept.append(schedule)
+        for schedule in existing:
+            if schedule in kept:
+                continue
+            rule = schedule_spec(schedule)
+            match = next((w for w in missing if w._replace(uuid=None) == rule), None)
+            # A schedule another wanted spec names by id is that one's, not a rule match.
+            named = any(w.uuid == schedule.uuid for w in missing if w is not match)
+            if match is not None and not named:
+                missing.remove(match)
+                kept.append(schedule)
+                if match.uuid is not None and match.uuid != schedule.uuid:
+                    renamed.append((schedule, match.uuid))
+        surplus = [schedule for schedule in existing if schedule not in kept]
+        if not missing and not surplus and not renamed:
             return False
         for schedule in surplus:
             audit_record(
@@ -990,6 +1018,10 @@ def activity_schedules_set(
                 changed_fields=["freq", "byday", "opens_at", "closes_at", "valid_from", "valid_to"],
             )
             schedule.delete()
+        for schedule, new_uuid in renamed:
+            schedule.uuid = new_uuid
+            schedule.full_clean()
+            schedule.save(update_fields=["uuid"])
         for spec in missing:
             schedule_add(actor=actor, activity=activity, rebuild=False, **spec._asdict())
         occurrences_rebuild(activity=activity)
@@ -1133,36 +1165,66 @@ def place_opening_hours_add(
 
 
 class HoursSpec(NamedTuple):
-    """One weekday's opening interval as a whole, for replacing a place's hours at once."""
+    """One weekday's opening interval as a whole, for replacing a place's hours at once.
+
+    ``uuid`` as in ``ScheduleSpec``: the row's id when it has one, None matches by value."""
 
     weekday: int
     opens_at: time
     closes_at: time
     valid_from: date | None = None
     valid_to: date | None = None
+    uuid: UUID | None = None
 
 
 def place_opening_hours_set(*, actor: Actor, place: Place, hours: Sequence[HoursSpec]) -> bool:
     """Make the place's opening hours exactly ``hours``; return whether anything changed.
 
-    Rows already there and wanted stay; the others are deleted and the missing added.
-    Raises ``ValidationError`` as ``place_opening_hours_add``; nothing is changed then.
+    Rows already there and wanted stay; the others are deleted and the missing added. Ids are
+    matched as ``activity_schedules_set`` does: a wanted row with a ``uuid`` is the row with
+    that id, and a row with the same values takes the wanted id. Raises ``ValidationError``
+    as ``place_opening_hours_add`` (also for a ``uuid`` another place's row has); nothing is
+    changed then.
     """
+
+    def values(row: OpeningHours) -> HoursSpec:
+        return HoursSpec(row.weekday, row.opens_at, row.closes_at, row.valid_from, row.valid_to)
+
     with transaction.atomic():
         list(Place.objects.select_for_update().filter(pk=place.pk).values_list("pk"))
         missing = list(dict.fromkeys(hours))
-        surplus = []
-        for row in OpeningHours.objects.filter(place=place).order_by("pk"):
-            spec = HoursSpec(row.weekday, row.opens_at, row.closes_at, row.valid_from, row.valid_to)
-            if spec in missing:
+        existing = list(OpeningHours.objects.filter(place=place).order_by("pk"))
+        kept: list[OpeningHours] = []
+        renamed: list[tuple[OpeningHours, UUID]] = []
+        by_uuid = {row.uuid: row for row in existing}
+        for spec in list(missing):
+            row = by_uuid.get(spec.uuid) if spec.uuid is not None else None
+            if row is not None and values(row) == spec._replace(uuid=None):
                 missing.remove(spec)
-            else:
-                surplus.append(row.pk)
-        if not missing and not surplus:
+                kept.append(row)
+        for row in existing:
+            if row in kept:
+                continue
+            match = next((w for w in missing if w._replace(uuid=None) == values(row)), None)
+            named = any(w.uuid == row.uuid for w in missing if w is not match)
+            if match is not None and not named:
+                missing.remove(match)
+                kept.append(row)
+                if match.uuid is not None and match.uuid != row.uuid:
+                    renamed.append((row, match.uuid))
+        surplus = [row.pk for row in existing if row not in kept]
+        if not missing and not surplus and not renamed:
             return False
         OpeningHours.objects.filter(pk__in=surplus).delete()
+        for row, new_uuid in renamed:
+            row.uuid = new_uuid
+            row.full_clean()
+            row.save(update_fields=["uuid"])
         for spec in missing:
-            row = OpeningHours(place=place, **spec._asdict())
+            fields = spec._asdict()
+            if fields["uuid"] is None:
+                del fields["uuid"]  # the model's default: a new id
+            row = OpeningHours(place=place, **fields)
             row.full_clean()
             row.save()
         _touch_place(place)

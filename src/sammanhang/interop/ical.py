@@ -21,9 +21,10 @@ How a schedule becomes calendar components (one series per schedule):
 - A schedule with sessions in the window but no regular date there (only extra dates) gives
   one plain VEVENT per session.
 
-``UID`` is the schedule's HSDS id (``hsds.ids.part_id``) at ``@sammanhang``: stable across
-requests, rebuilds of the sessions and edits of the schedule. A plain per-session VEVENT's
-UID is derived from the schedule and the date the same way. ``DTSTAMP`` and
+``UID`` is the schedule's HSDS id (its stored ``Schedule.uuid``) at ``@sammanhang``: stable
+across requests, rebuilds of the sessions, edits of the schedule and an export and import
+into another installation. A plain per-session VEVENT's UID is derived from that id and the
+date (``hsds.ids.part_id``). ``DTSTAMP`` and
 ``LAST-MODIFIED`` are the activity's last change, so the same data gives the same bytes.
 """
 
@@ -106,7 +107,7 @@ def calendar_build(
     for schedule in schedules:
         activity = schedule.activity
         series = _Series(
-            uid=f"{part_id(activity.uuid, 'schedule', schedule.pk)}@{UID_DOMAIN}",
+            uid=f"{schedule.uuid}@{UID_DOMAIN}",
             activity=activity,
             schedule=schedule,
             url=absolute_url(reverse("directory:activity", args=[activity.slug])),
@@ -240,14 +241,13 @@ def _override(series: _Series, session: FeedSession, recurrence_id: datetime) ->
 
 def _single(series: _Series, session: FeedSession) -> Event:
     """A session of a schedule that has no regular date in the window: its own VEVENT."""
-    key = f"{series.schedule.pk}:{session.date.isoformat()}"
     return _event(
         series,
         starts=datetime.combine(session.date, session.local_start, tzinfo=series.zone),
         ends=datetime.combine(session.date, session.local_end, tzinfo=series.zone),
         cancelled=session.cancelled,
         note=session.note,
-        uid=f"{part_id(series.activity.uuid, 'session', key)}@{UID_DOMAIN}",
+        uid=f"{part_id(series.schedule.uuid, 'session', session.date.isoformat())}@{UID_DOMAIN}",
     )
 
 

@@ -142,3 +142,68 @@ def test_replacing_moves_updated_at_for_sync_and_a_no_op_does_not(directory):
     )
     # The activities held there move too: HSDS nests the place's hours in each service.
     assert moved() == (True, True)
+
+
+# --- ids: a wanted schedule or opening-hours row with a uuid is the row with that id ---------
+
+
+def test_schedules_set_keeps_a_schedule_by_its_id_and_gives_a_new_one_the_wanted_id(directory):
+    activity = directory["activities"]["kvallsfika"]
+    kept = activity.schedules.get()
+    other_id, new_id = uuid.uuid4(), uuid.uuid4()
+    same_rule = services.schedule_spec(kept)._replace(uuid=other_id)
+    added = ScheduleSpec("ONCE", time(10), time(11), date(2026, 3, 21), uuid=new_id)
+
+    # The same rule under another id: the row stays (with its dates) and takes the id.
+    assert services.activity_schedules_set(
+        actor=None, activity=activity, schedules=[same_rule, added]
+    )
+    assert activity.schedules.get(pk=kept.pk).uuid == other_id
+    assert activity.schedules.get(freq="ONCE").uuid == new_id
+    # Again: nothing to do, the ids and rows are kept.
+    rows = sorted(activity.schedules.values_list("pk", "uuid"))
+    assert not services.activity_schedules_set(
+        actor=None, activity=activity, schedules=[same_rule, added]
+    )
+    assert sorted(activity.schedules.values_list("pk", "uuid")) == rows
+
+    # The id with another rule: the schedule with that id now has that rule.
+    moved = added._replace(opens_at=time(12), closes_at=time(13))
+    assert services.activity_schedules_set(
+        actor=None, activity=activity, schedules=[same_rule, moved]
+    )
+    once = activity.schedules.get(freq="ONCE")
+    assert (once.uuid, once.opens_at) == (new_id, time(12))
+    assert activity.schedules.count() == 2
+
+
+def test_schedules_set_refuses_an_id_another_activitys_schedule_has(directory):
+    activity = directory["activities"]["kvallsfika"]
+    taken = directory["activities"]["dagcafe"].schedules.first()
+    before = sorted(activity.schedules.values_list("pk", "uuid"))
+    stolen = ScheduleSpec("ONCE", time(10), time(11), date(2026, 3, 21), uuid=taken.uuid)
+
+    with pytest.raises(ValidationError):
+        services.activity_schedules_set(actor=None, activity=activity, schedules=[stolen])
+
+    assert sorted(activity.schedules.values_list("pk", "uuid")) == before
+    assert Schedule.objects.get(uuid=taken.uuid).activity == directory["activities"]["dagcafe"]
+
+
+def test_opening_hours_set_keeps_ids(directory):
+    place = directory["places"]["soder"]
+    monday = HoursSpec(1, time(9), time(17), uuid=uuid.uuid4())
+    services.place_opening_hours_set(actor=None, place=place, hours=[monday])
+    row = OpeningHours.objects.get(place=place)
+    assert row.uuid == monday.uuid
+
+    assert not services.place_opening_hours_set(actor=None, place=place, hours=[monday])
+    renamed = monday._replace(uuid=uuid.uuid4())
+    assert services.place_opening_hours_set(actor=None, place=place, hours=[renamed])
+    assert list(OpeningHours.objects.filter(place=place).values_list("pk", "uuid")) == [
+        (row.pk, renamed.uuid)
+    ]
+    # Without an id, a row with the same values is the one (its id stays).
+    assert not services.place_opening_hours_set(
+        actor=None, place=place, hours=[monday._replace(uuid=None)]
+    )

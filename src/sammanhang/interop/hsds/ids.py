@@ -29,6 +29,10 @@ def online_location_id(service: uuid.UUID) -> uuid.UUID:
 
 
 def part_id(owner: uuid.UUID, kind: str, key: object) -> uuid.UUID:
-    """A part of a record: ``part_id(activity.uuid, "schedule", schedule.pk)``, ``"cost_option"``,
-    ``"attribute"`` (key: the term's code), ``"language"`` (key: the code), ``"address"``…"""
+    """A part of a record: ``part_id(activity.uuid, "cost_option", "main")``, ``"attribute"``
+    (key: the term's code), ``"language"`` (key: the code), ``"address"``…
+
+    Schedules and opening hours have stored UUIDs (``Schedule.uuid``, ``OpeningHours.uuid``);
+    they were published as ``part_id(owner, "schedule", pk)`` before, and migration
+    ``directory/0010_schedule_uuid`` filled them with exactly that id."""
     return uuid.uuid5(owner, f"{kind}:{key}")

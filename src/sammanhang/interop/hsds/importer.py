@@ -52,7 +52,9 @@ from sammanhang.directory.models import (
     District,
     FeatureValue,
     Municipality,
+    OpeningHours,
     Place,
+    Schedule,
     Taxonomy,
     Term,
 )
@@ -352,31 +354,46 @@ class Collector:
 
     def document(self, doc: Document) -> None:
         value = doc.value
+        # A file with an HSDS name (services.json, taxonomies.json…) holds that kind.
+        kind = _file_kind(doc.name)
         if isinstance(value, list):
             for index, item in enumerate(value):
-                self.item(doc, item, (index,))
+                self.item(doc, item, (index,), kind)
         elif not isinstance(value, dict):
             self.problem(doc, (), "", _("An HSDS document is an object or a list of objects."))
         elif isinstance(value.get("contents"), list):
             for index, item in enumerate(value["contents"]):
-                self.item(doc, item, ("contents", index))
+                self.item(doc, item, ("contents", index), kind)
         elif value and all(str(k).endswith(".csv") for k in value):
             self.tables(doc, value)
-        elif "id" not in value and set(value) & set(_PLURALS):
-            for key, kind in _PLURALS.items():
+        elif "id" not in value and set(value) & set(_WRAPPERS):
+            for key, kind in _WRAPPERS.items():
                 items = value.get(key)
                 if isinstance(items, list):
                     for index, item in enumerate(items):
                         self.item(doc, item, (key, index), kind)
         else:
-            self.item(doc, value, ())
+            self.item(doc, value, (), kind)
 
     def item(self, doc: Document, value: Any, path: Path, kind: str | None = None) -> None:
         if not isinstance(value, dict):
             self.problem(doc, path, "", _("An HSDS record is an object."))
             return
         kind = kind or _detect(value)
-        if kind == "organization":
+        if kind == _AMBIGUOUS:
+            self.problem(
+                doc,
+                path,
+                "",
+                _(
+                    "Cannot tell what kind of HSDS record this is: its fields fit more than one "
+                    "(an organization, a taxonomy and a taxonomy_term share id, name and "
+                    "description). Name the file after its kind (organizations.json, "
+                    "taxonomies.json, taxonomy_terms.json…) or list the records under their "
+                    'kind, as in {"organizations": […]}.'
+                ),
+            )
+        elif kind == "organization":
             self.organization(doc, value, path)
         elif kind == "service":
             self.service(doc, value, path)
@@ -633,22 +650,72 @@ def _cell_text(error: Any) -> bool:
     return "string" in wanted and isinstance(error.instance, int | float)
 
 
+_AMBIGUOUS = "ambiguous"
+_KINDS = ("organization", "service", "location", "service_at_location", "taxonomy", "taxonomy_term")
+# The wrapper form: {"services": [...], "taxonomies": [...]}.
+_WRAPPERS = {**_PLURALS, "taxonomies": "taxonomy", "taxonomy_terms": "taxonomy_term"}
+
+
+def _file_kind(name: str) -> str | None:
+    """The kind a file's HSDS name says it holds: ``services.json``, ``organization.json``,
+    ``taxonomy_terms.json``, the specification's ``service_full.json`` and ``…_list.json``."""
+    stem = re.sub(r"_(full|list)$", "", FilePath(name).stem.lower())
+    for kind in _KINDS:
+        if stem in (kind, _PLURAL_NAMES.get(kind, kind + "s")):
+            return kind
+    return None
+
+
+_PLURAL_NAMES = {"taxonomy": "taxonomies"}
+
+
+@functools.cache
+def _kind_fields() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    """Each kind's fields and required fields, from the vendored schemas, plus the nested
+    records HSDS documents carry (an organization's ``services``, a service_at_location's
+    ``service`` as in the specification's own example)."""
+    extra = {"organization": {"services"}, "service_at_location": {"service"}}
+    fields = {}
+    for kind in _KINDS:
+        schema = json.loads((schemas.SCHEMA_DIR / f"{kind}.json").read_text(encoding="utf-8"))
+        fields[kind] = (
+            frozenset(schema["properties"]) | extra.get(kind, set()),
+            frozenset(schema.get("required", ())),
+        )
+    return fields
+
+
 def _detect(value: dict[str, Any]) -> str | None:
+    """The kind of a record from its fields: a field only one kind has decides; otherwise the
+    one kind whose required fields it has and whose fields hold all of its known ones.
+    ``_AMBIGUOUS`` when several fit (never a guess), None when none does."""
     if "openapi_url" in value and "id" not in value:
         return "api"
-    if "location_type" in value:
-        return "location"
-    if "status" in value:
-        return "service"
-    if {"service", "location", "service_id", "location_id"} & set(value) and "name" not in value:
-        return "service_at_location"
-    if {"code", "taxonomy", "taxonomy_detail", "taxonomy_id", "term_uri"} & set(value):
-        return "taxonomy_term"
-    if "version" in value:
-        return "taxonomy"
-    if "name" in value:
-        return "organization"
-    return None
+    if value.get("id") in _OUR_TAXONOMY_IDS:
+        return "taxonomy"  # ours, as /api/hsds/taxonomies gives them (no version)
+    keys = set(value)
+    fields = _kind_fields()
+    own = {
+        kind: props - frozenset().union(*(fields[o][0] for o in _KINDS if o != kind))
+        for kind, (props, _required) in fields.items()
+    }
+    hits = [kind for kind in _KINDS if keys & own[kind]]
+    if len(hits) == 1:
+        return hits[0]
+    if hits:
+        return _AMBIGUOUS
+    known = keys & frozenset().union(*(props for props, _required in fields.values()))
+    if known <= {"id"}:
+        return None  # nothing but an id (and fields HSDS does not name) tells nothing
+    fitting = [
+        kind for kind, (props, required) in fields.items() if required <= keys and known <= props
+    ]
+    if len(fitting) == 1:
+        return fitting[0]
+    return _AMBIGUOUS if fitting else None
+
+
+_OUR_TAXONOMY_IDS = frozenset(str(ids.taxonomy_id(t)) for t in Taxonomy.values)
 
 
 _TYPE_NAMES = {
@@ -701,6 +768,7 @@ class SchedulePlan:
     spec: directory.ScheduleSpec
     location_id: str | None
     without_start: bool
+    part: Part | None = None
 
 
 @dataclass
@@ -760,6 +828,7 @@ class Planner:
         self.municipalities = list(Municipality.objects.all())
         self.offsets_ignored = 0
         self.session_schedule_ids: set[Any] = set()
+        self.hours_parts: dict[uuid.UUID, Part] = {}
 
     def problem(self, record: Record | Part, path: Path, field_name: str, message: str) -> None:
         full = (*record.path, *path)
@@ -808,6 +877,7 @@ class Planner:
             self.location(r, location_owner.get(r.id)) for r in self.records["location"].values()
         ]
         self.districts(services, locations)
+        self.check_schedule_ids(services, locations)
         virtual = {p.record.id for p in locations if p.virtual}
         for plan in services:
             if virtual & set(plan.location_ids):
@@ -822,6 +892,51 @@ class Planner:
                 % {"count": self.offsets_ignored}
             )
         return organisations, locations, services
+
+    def check_schedule_ids(
+        self, services: list[ServicePlan], locations: list[LocationPlan]
+    ) -> None:
+        """A schedule keeps its id, so an id can be one activity's (or place's) only: not two
+        records' in the input, nor another activity's or place's already in Sammanhang."""
+        message = _(
+            "The schedule id %(id)s is already used by %(other)s, another service or location; "
+            "a schedule id names one schedule."
+        )
+        for model, owner_field, plans in (
+            (Schedule, "activity__uuid", services),
+            (OpeningHours, "place__uuid", locations),
+        ):
+            wanted: dict[uuid.UUID, tuple[str, Part | None]] = {}
+            for plan in plans:
+                if isinstance(plan, ServicePlan):
+                    pairs = [(s.spec.uuid, s.part) for s in plan.schedules]
+                else:
+                    pairs = [(h.uuid, self.hours_parts.get(h.uuid)) for h in plan.hours if h.uuid]
+                for schedule_uuid, part in pairs:
+                    if schedule_uuid is None:
+                        continue
+                    known = wanted.setdefault(schedule_uuid, (plan.record.id, part))
+                    if known[0] != plan.record.id:
+                        self.problem(
+                            part or plan.record,
+                            ("id",) if part else (),
+                            "id",
+                            message % {"id": schedule_uuid, "other": known[0]},
+                        )
+            taken = model.objects.filter(uuid__in=list(wanted)).values_list("uuid", owner_field)
+            for schedule_uuid, owner_uuid in taken:
+                record_id, part = wanted[schedule_uuid]
+                if _uuid(record_id) != owner_uuid:
+                    where: Record | Part = (
+                        part
+                        or self.records["service" if model is Schedule else "location"][record_id]
+                    )
+                    self.problem(
+                        where,
+                        ("id",) if part else (),
+                        "id",
+                        message % {"id": schedule_uuid, "other": owner_uuid},
+                    )
 
     def check_owners(self) -> None:
         """An id owned by another source, or made in Sammanhang itself, is not overwritten."""
@@ -1238,8 +1353,10 @@ class Planner:
             valid_to=None if freq == "ONCE" else end,
             byday=byday,
             interval=interval,
+            # The schedule keeps its id, so consumers and calendars see the same schedule.
+            uuid=_uuid(data.get("id")),
         )
-        return [SchedulePlan(spec, location_id, start is None)]
+        return [SchedulePlan(spec, location_id, start is None, part)]
 
     def time(self, part: Part, key: str) -> time | None:
         raw = part.data.get(key)
@@ -1373,16 +1490,28 @@ class Planner:
                 % {"where": part.doc.where(part.path)}
             )
             return []
-        return [
-            directory.HoursSpec(
-                weekday=DAY_CODES[day] + 1,
-                opens_at=spec.opens_at,
-                closes_at=spec.closes_at,
-                valid_from=None if plans[0].without_start else spec.valid_from,
-                valid_to=spec.valid_to,
+        days = spec.byday.split(",")
+        hours = []
+        for day in days:
+            weekday = DAY_CODES[day] + 1
+            # One row per weekday: a one-day schedule (as we export them) keeps its id, the
+            # days of a longer one get ids derived from it, the same on every import.
+            row_uuid = spec.uuid
+            if row_uuid is not None and len(days) > 1:
+                row_uuid = ids.part_id(row_uuid, "weekday", weekday)
+            hours.append(
+                directory.HoursSpec(
+                    weekday=weekday,
+                    opens_at=spec.opens_at,
+                    closes_at=spec.closes_at,
+                    valid_from=None if plans[0].without_start else spec.valid_from,
+                    valid_to=spec.valid_to,
+                    uuid=row_uuid,
+                )
             )
-            for day in spec.byday.split(",")
-        ]
+            if row_uuid is not None:
+                self.hours_parts[row_uuid] = part
+        return hours
 
     def municipality(self, city: str) -> Municipality | None:
         wanted = city.strip().casefold()

@@ -289,7 +289,7 @@ def opening_schedule(place: Place, hours: OpeningHours) -> dict[str, Any]:
     """One weekday's opening hours of a place as a weekly schedule on its location."""
     return _compact(
         {
-            "id": str(ids.part_id(place.uuid, "schedule", hours.pk)),
+            "id": str(hours.uuid),
             "location_id": str(place.uuid),
             "valid_from": hours.valid_from.isoformat() if hours.valid_from else None,
             "valid_to": hours.valid_to.isoformat() if hours.valid_to else None,
@@ -389,7 +389,7 @@ def schedule(activity: Activity, rule: Schedule) -> dict[str, Any]:
     """
     place = rule.place
     record: dict[str, Any] = {
-        "id": str(ids.part_id(activity.uuid, "schedule", rule.pk)),
+        "id": str(rule.uuid),
         "service_id": str(activity.uuid),
     }
     if place is not None:

@@ -450,13 +450,13 @@ def test_the_services_own_email_and_telephone_are_its_contact(tmp_path):
 def test_a_parent_organisation_later_in_the_file_is_linked_and_a_cycle_is_refused(tmp_path):
     unit = {"id": SECOND, "name": "Enheten", "description": "", "parent_organization_id": ORG}
     department = {"id": ORG, "name": "Förvaltningen", "description": ""}
-
-    _import(_write(tmp_path, [unit, department]))
+    # The department alone has only fields a taxonomy has too: the file's name says what it is.
+    _import(_write(tmp_path, [unit, department], "organizations.json"))
 
     assert Organisation.objects.get(uuid=SECOND).parent == Organisation.objects.get(uuid=ORG)
 
     department["parent_organization_id"] = SECOND
-    path = _write(tmp_path, [unit, department])
+    path = _write(tmp_path, [unit, department], "organizations.json")
     problems = _failure(path)
 
     line, column = _line_of(path.read_text(), f'"parent_organization_id": "{SECOND}"')
@@ -985,6 +985,145 @@ def test_a_record_of_no_known_kind_is_refused(tmp_path):
         f"{path}, rad 3, kolumn 5, $.contents[0]: Det går inte att avgöra vilket slags HSDS-post "
         "det här är (organization, service, location eller service_at_location)."
     ]
+
+
+# --- schedule ids ----------------------------------------------------------------------------
+
+SCHEDULE_ID = str(uuid.uuid5(ids.NAMESPACE, "schedule"))
+
+
+def _sal_schedule(document: dict) -> dict:
+    return document["services"][0]["service_at_locations"][0]["schedules"][0]
+
+
+@pytest.mark.usefixtures("helsingborg")
+def test_a_schedule_keeps_its_id_and_its_row_on_every_import(tmp_path):
+    document = _organization()
+    path = _write(tmp_path, document)
+    _import(path)
+    schedule = Schedule.objects.get(activity__uuid=SERVICE)
+    assert str(schedule.uuid) == SCHEDULE_ID
+
+    summary = _import(path)
+
+    assert (
+        summary.lines()[1] == "Aktiviteter: 0 skapade, 0 uppdaterade, 1 oförändrade, 0 överhoppade"
+    )
+    assert list(Schedule.objects.filter(activity__uuid=SERVICE).values_list("pk", "uuid")) == [
+        (schedule.pk, schedule.uuid)
+    ]
+
+    # A later file changes the schedule's times: the schedule keeps its id.
+    _sal_schedule(document)["opens_at"] = "18:00"
+    _import(_write(tmp_path, document))
+    changed = Schedule.objects.get(activity__uuid=SERVICE)
+    assert (str(changed.uuid), changed.opens_at) == (SCHEDULE_ID, time(18))
+
+
+@pytest.mark.usefixtures("helsingborg")
+def test_a_schedule_id_of_another_activity_is_refused_by_name(tmp_path):
+    taken = Schedule.objects.exclude(activity__uuid=SERVICE).select_related("activity")[0]
+    document = _organization()
+    _sal_schedule(document)["id"] = str(taken.uuid)
+    path = _write(tmp_path, document)
+
+    problems = _failure(path)
+
+    line, column = _line_of(path.read_text(), f'"{taken.uuid}"')
+    assert problems == [
+        f"{path}, rad {line}, kolumn {column}, "
+        "$.services[0].service_at_locations[0].schedules[0].id, fält id: "
+        f"Schemats id {taken.uuid} används redan av {taken.activity.uuid}, en annan tjänst "
+        "eller plats; ett schemas id hör till ett enda schema."
+    ]
+    assert not Activity.objects.filter(uuid=SERVICE).exists()
+
+
+@pytest.mark.usefixtures("helsingborg")
+def test_one_schedule_id_under_two_services_is_refused(tmp_path):
+    document = _organization()
+    second = copy.deepcopy(document["services"][0])
+    second["id"] = SECOND
+    second["service_at_locations"][0]["id"] = str(
+        ids.service_at_location_id(uuid.UUID(SECOND), uuid.UUID(LOCATION))
+    )
+    document["services"].append(second)
+
+    problems = _failure(_write(tmp_path, document))
+
+    assert [p.split(", fält ")[1] for p in problems] == [
+        f"id: Schemats id {SCHEDULE_ID} används redan av {SERVICE}, en annan tjänst eller "
+        "plats; ett schemas id hör till ett enda schema."
+    ]
+    assert "$.services[1].service_at_locations[0].schedules[0].id" in problems[0]
+
+
+@pytest.mark.usefixtures("helsingborg")
+def test_opening_hours_keep_the_ids_of_their_schedules(tmp_path):
+    document = _organization()
+    location = document["services"][0]["service_at_locations"][0]["location"]
+    monday, weekdays = uuid.uuid4(), uuid.uuid4()
+    location["schedules"] = [
+        {"id": str(monday), "freq": "WEEKLY", "byday": "MO", "opens_at": "09:00",
+         "closes_at": "12:00"},
+        {"id": str(weekdays), "freq": "WEEKLY", "byday": "TU,WE", "opens_at": "13:00",
+         "closes_at": "16:00"},
+    ]  # fmt: skip
+    path = _write(tmp_path, document)
+
+    _import(path)
+    rows = list(Place.objects.get(uuid=LOCATION).opening_hours.values_list("weekday", "uuid"))
+    _import(path)
+
+    # A one-day schedule (as we export them) keeps its id; the days of a longer one get ids
+    # derived from it, the same on every import.
+    assert rows == [
+        (1, monday),
+        (2, ids.part_id(weekdays, "weekday", 2)),
+        (3, ids.part_id(weekdays, "weekday", 3)),
+    ]
+    assert list(Place.objects.get(uuid=LOCATION).opening_hours.values_list("weekday", "uuid")) == (
+        rows
+    )
+
+
+# --- what a file holds ------------------------------------------------------------------------
+
+FOREIGN_TAXONOMY = {"id": SECOND, "name": "open-eligibility", "description": "Open Eligibility"}
+
+
+def test_a_taxonomy_without_version_is_not_taken_for_an_organisation(tmp_path, client, directory):
+    before = Organisation.objects.count()
+    ours = client.get("/api/hsds/taxonomies").content.decode()
+    (tmp_path / "page").mkdir()
+    (tmp_path / "page" / "hsds-page.json").write_text(ours, encoding="utf-8")
+    (tmp_path / "named").mkdir()
+    _write(tmp_path / "named", [FOREIGN_TAXONOMY], "taxonomies.json")
+    _write(tmp_path / "named", {"contents": [FOREIGN_TAXONOMY]}, "taxonomy_list.json")
+    (tmp_path / "wrapped").mkdir()
+    _write(tmp_path / "wrapped", {"taxonomies": [FOREIGN_TAXONOMY]})
+
+    # Ours are known by their ids; a file's HSDS name or a wrapper says what the rest are.
+    assert _import(tmp_path / "page").counts["taxonomy"]["skipped"] == 4
+    assert _import(tmp_path / "named").counts["taxonomy"]["skipped"] == 2
+    assert _import(tmp_path / "wrapped").counts["taxonomy"]["skipped"] == 1
+    assert Organisation.objects.count() == before
+
+
+def test_a_record_that_fits_several_kinds_is_refused_not_guessed(tmp_path):
+    path = _write(tmp_path, [FOREIGN_TAXONOMY])
+
+    assert _failure(path) == [
+        f"{path}, rad 2, kolumn 3, $[0]: Det går inte att avgöra vilket slags HSDS-post det här "
+        "är: dess fält passar flera (en organization, en taxonomy och en taxonomy_term har id, "
+        "name och description gemensamt). Ge filen namn efter slaget (organizations.json, "
+        "taxonomies.json, taxonomy_terms.json …) eller lägg posterna i en lista under sitt slag, "
+        'som i {"organizations": […]}.'
+    ]
+    assert not Organisation.objects.filter(uuid=SECOND).exists()
+
+    _import(_write(tmp_path, [FOREIGN_TAXONOMY], "organizations.json"), source="partner")
+    assert Organisation.objects.get(uuid=SECOND).name == "open-eligibility"
 
 
 # --- the tabular data package (CSV) ----------------------------------------------------------

@@ -1,11 +1,12 @@
 """Export → import reproduces the directory: what ``export_hsds`` writes, ``import_hsds`` reads
-back into an empty directory with the same ids and the same facts (JSON and CSV alike)."""
+back into an empty directory with the same ids and the same facts (JSON and CSV alike),
+schedule ids and so the iCalendar UIDs included."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, time
 
+import icalendar
 import pytest
 
 from sammanhang.accounts.models import Organisation
@@ -58,6 +59,7 @@ def _snapshot() -> dict:
                     s.valid_from,
                     s.valid_to,
                     s.place.uuid if s.place else None,
+                    s.uuid,
                 )
                 for s in activity.schedules.all()
             ),
@@ -78,7 +80,7 @@ def _snapshot() -> dict:
             place.how_to_get_there,
             place.description,
             sorted(place.features.values_list("term__code", "value")),
-            sorted(place.opening_hours.values_list("weekday", "opens_at", "closes_at")),
+            sorted(place.opening_hours.values_list("weekday", "opens_at", "closes_at", "uuid")),
         )
         for place in Place.objects.all()
     }
@@ -96,9 +98,20 @@ def _empty_the_directory() -> None:
         Organisation.objects.filter(children__isnull=True).delete()
 
 
+def _calendar_uids(client) -> dict:
+    """Each public activity's iCalendar UIDs, by the activity's id (its slug may change)."""
+    uids = {}
+    for activity in Activity.objects.filter(status=Activity.Status.PUBLISHED):
+        response = client.get(f"/aktiviteter/{activity.slug}/kalender.ics")
+        assert response.status_code == 200
+        calendar = icalendar.Calendar.from_ical(response.content)
+        uids[activity.uuid] = sorted({str(e["UID"]) for e in calendar.walk("VEVENT")})
+    return uids
+
+
 @pytest.mark.parametrize("form", ["json", "csv"])
 def test_an_export_imported_into_an_empty_directory_gives_the_same_directory(
-    form, directory, tmp_path, settings
+    form, directory, tmp_path, settings, client
 ):
     settings.SAMMANHANG_FIXED_NOW = "2026-03-02T12:00"
     soder = directory["places"]["soder"]
@@ -134,13 +147,17 @@ def test_an_export_imported_into_an_empty_directory_gives_the_same_directory(
     for activity in Activity.objects.all():
         services.occurrences_rebuild(activity=activity)  # all in the same (fixed) window
     before = _snapshot()
+    uids_before = _calendar_uids(client)
     export_write(tmp_path / "export")
     source = tmp_path / "export"
     if form == "json":
+        # Every JSON file the export writes, taxonomies.json and taxonomy_terms.json too;
+        # not the data package (a folder with one is read as the package).
         source = tmp_path / "json"
         source.mkdir()
-        for name in ("services.json", "organizations.json"):
-            shutil.copy(tmp_path / "export" / name, source / name)
+        for path in (tmp_path / "export").glob("*.json"):
+            if path.name != "datapackage.json":
+                (source / path.name).write_bytes(path.read_bytes())
     _empty_the_directory()
 
     importer.import_path(
@@ -149,8 +166,13 @@ def test_an_export_imported_into_an_empty_directory_gives_the_same_directory(
     )
 
     after = _snapshot()
+    # Same organisations, none more: the taxonomies are not read as organisations.
     assert after["organisations"] == before["organisations"]
     assert after["places"] == before["places"]
     assert after["activities"].keys() == before["activities"].keys()
     for key, facts in before["activities"].items():
         assert after["activities"][key] == facts, facts["fields"][0]
+    # The same schedule ids, so a subscribed calendar sees the same events.
+    uids_after = _calendar_uids(client)
+    assert uids_after == uids_before
+    assert any(uids_before.values())

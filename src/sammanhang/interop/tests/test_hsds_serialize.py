@@ -66,7 +66,7 @@ def test_a_weekly_schedule_names_its_place_and_first_session(directory):
 
     place = directory["places"]["soder"]
     assert record == {
-        "id": str(ids.part_id(activity.uuid, "schedule", rule.pk)),
+        "id": str(rule.uuid),
         "service_id": str(activity.uuid),
         "location_id": str(place.uuid),
         "service_at_location_id": str(ids.service_at_location_id(activity.uuid, place.uuid)),
@@ -202,7 +202,7 @@ def test_a_place_becomes_a_full_location(directory):
         ("hiss", "false"),
     }
     tuesday, wednesday = record["schedules"]
-    assert tuesday["id"] == str(ids.part_id(place.uuid, "schedule", tuesdays.pk))
+    assert tuesday["id"] == str(tuesdays.uuid)
     assert (tuesday["byday"], tuesday["opens_at"], tuesday["closes_at"]) == ("TU", "09:00", "16:00")
     assert tuesday["description"] == "Stängt tisdag 8 december 2026."
     assert "description" not in wednesday
