@@ -95,6 +95,19 @@ class ServiceAtLocationKey(models.Model):
         return str(self.id)
 
 
+class ServiceAtLocationKeyedActivity(models.Model):
+    """The ``updated_at`` an activity had when its keys were last brought in line, so a
+    refresh passes over the activities it has already seen in that state."""
+
+    activity = models.OneToOneField(
+        "directory.Activity", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} {self.updated_at}"
+
+
 class ServiceAtLocationKeyMark(models.Model):
     """One row: when the ``ServiceAtLocationKey`` table was last brought up to date."""
 

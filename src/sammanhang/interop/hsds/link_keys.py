@@ -12,9 +12,11 @@ activity's ``updated_at`` (directory.services, ``_touch``; directory/tests/test_
 So when an id is not found, ``refresh`` keys the links of the activities changed since the
 last refresh and the lookup is tried once more; the first lookup ever builds the table whole.
 
-- A stream of unknown ids costs a fixed handful of queries each: the refresh reads only the
-  activities whose ``updated_at`` is within ``GRACE`` of the last refresh and, among their
-  links, only those without a key (an anti-join), so when nothing changed it finds nothing.
+- A stream of unknown ids costs a fixed handful of queries each: the refresh reads the
+  activities whose ``updated_at`` is within ``GRACE`` of the last refresh and that it has not
+  seen in that state (``ServiceAtLocationKeyedActivity``, an anti-join); when there are none,
+  nothing more runs (four queries in all). For those it finds, their links and keys are read
+  by their ids and compared, and only the difference is written.
 - ``GRACE`` covers writes that were not yet committed when the last refresh ran (an
   activity's ``updated_at`` is its save time, not its commit time): a transaction open longer
   than that (a very long import) could leave a link unkeyed until ``rebuild``.
@@ -27,21 +29,30 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection, models, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from sammanhang.directory.models import Activity
 from sammanhang.interop.hsds import ids
 from sammanhang.interop.hsds.serialize import PUBLIC_STATUSES
-from sammanhang.interop.models import ServiceAtLocationKey, ServiceAtLocationKeyMark
+from sammanhang.interop.models import (
+    ServiceAtLocationKey,
+    ServiceAtLocationKeyedActivity,
+    ServiceAtLocationKeyMark,
+)
 
 GRACE = timedelta(hours=1)
 # The mark is moved forward at most this often, so a flood of unknown ids does not turn
 # into a flood of writes to one row; the refresh window is GRACE wide anyway.
 MARK_STEP = timedelta(minutes=1)
 MARK_PK = 1
-BATCH = 2000
+# Activities read and compared at a time (well under SQLite's limit on query parameters).
+CHUNK = 1000
+
+Row = tuple[int, uuid.UUID, str, bool, datetime]
 
 
 def find(value: uuid.UUID) -> ServiceAtLocationKey | None:
@@ -60,17 +71,15 @@ def forget(key: ServiceAtLocationKey) -> None:
 
 
 def refresh() -> None:
-    """Key the links of the activities changed since the last refresh (all of them the first
-    time) and drop the keys of theirs that are gone."""
+    """Bring in line the keys of the activities changed since the last refresh (all of them
+    the first time): add the missing, drop those whose link is gone."""
     started = timezone.now()
     mark = ServiceAtLocationKeyMark.objects.filter(pk=MARK_PK).first()
-    since = None if mark is None else mark.refreshed_at - GRACE
-    _update(since)
     if mark is None:
-        ServiceAtLocationKeyMark.objects.update_or_create(
-            pk=MARK_PK, defaults={"refreshed_at": started}
-        )
-    elif started - mark.refreshed_at >= MARK_STEP:
+        rebuild()
+        return
+    _update(mark.refreshed_at - GRACE)
+    if started - mark.refreshed_at >= MARK_STEP:
         # Never backwards, if a slower concurrent refresh started earlier.
         ServiceAtLocationKeyMark.objects.filter(pk=MARK_PK, refreshed_at__lt=started).update(
             refreshed_at=started
@@ -78,9 +87,10 @@ def refresh() -> None:
 
 
 def rebuild() -> None:
-    """Key every public link and drop every key whose link is gone (a full pass, slow at
-    national scale): for a deployment that wants certainty after a very long import."""
+    """Compare every activity's links and keys again (a full pass, slow at national scale):
+    for a deployment that wants certainty after a transaction open longer than ``GRACE``."""
     started = timezone.now()
+    ServiceAtLocationKeyedActivity.objects.all().delete()
     _update(None)
     ServiceAtLocationKeyMark.objects.update_or_create(
         pk=MARK_PK, defaults={"refreshed_at": started}
@@ -88,61 +98,93 @@ def rebuild() -> None:
 
 
 def _update(since: datetime | None) -> None:
-    through = Activity.places.through
-    activities = Activity.objects.filter(status__in=PUBLIC_STATUSES)
-    keys = ServiceAtLocationKey.objects.all()
+    """Bring the keys of the activities changed at or after ``since`` (all: ``None``) in line
+    with their links: add the missing, drop those whose link is gone or no longer public.
+
+    Plain reads by the activities' ids, a chunk at a time, compared in Python: the plans stay
+    simple on both databases, and when nothing changed only the first read runs.
+    """
+    seen = ServiceAtLocationKeyedActivity.objects.filter(
+        activity_id=OuterRef("pk"), updated_at=OuterRef("updated_at")
+    )
+    changed = Activity.objects.exclude(Exists(seen)).order_by()
     if since is not None:
-        activities = activities.filter(updated_at__gte=since)
-        keys = keys.filter(activity__updated_at__gte=since)
-    unkeyed_links = (
-        through.objects.filter(activity__in=activities)
-        .exclude(
-            Exists(
-                ServiceAtLocationKey.objects.filter(
-                    activity_id=OuterRef("activity_id"), place_id=OuterRef("place_id")
-                )
+        changed = changed.filter(updated_at__gte=since)
+    rows = changed.values_list("pk", "uuid", "status", "online", "updated_at").iterator(CHUNK)
+    first = next(rows, None)
+    if first is None:
+        # The usual answer to an unknown id: no transaction (on SQLite a write lock) for it.
+        return
+    with transaction.atomic():  # one commit, not one per chunk's writes
+        chunk: list[Row] = [first]
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) == CHUNK:
+                _update_chunk(chunk)
+                chunk = []
+        _update_chunk(chunk)
+
+
+def _update_chunk(activities: list[Row]) -> None:
+    public = {
+        pk: (activity_uuid, online)
+        for pk, activity_uuid, status, online, _ in activities
+        if status in PUBLIC_STATUSES
+    }
+    wanted: dict[uuid.UUID, tuple[int, int | None]] = {}
+    links = Activity.places.through.objects.filter(activity_id__in=list(public)).values_list(
+        "activity_id", "place_id", "place__uuid"
+    )
+    for activity_id, place_id, place_uuid in links:
+        key_id = ids.service_at_location_id(public[activity_id][0], place_uuid)
+        wanted[key_id] = (activity_id, place_id)
+    for activity_id, (activity_uuid, online) in public.items():
+        if online:
+            key_id = ids.service_at_location_id(
+                activity_uuid, ids.online_location_id(activity_uuid)
             )
-        )
-        .values_list("activity_id", "activity__uuid", "place_id", "place__uuid")
+            wanted[key_id] = (activity_id, None)
+    keyed = set(
+        ServiceAtLocationKey.objects.filter(
+            activity_id__in=[pk for pk, *_ in activities]
+        ).values_list("pk", flat=True)
     )
-    unkeyed_online = (
-        activities.filter(online=True)
-        .exclude(
-            Exists(
-                ServiceAtLocationKey.objects.filter(activity_id=OuterRef("pk"), place__isnull=True)
-            )
-        )
-        .values_list("pk", "uuid")
+    missing = [
+        (key_id, activity_id, place_id)
+        for key_id, (activity_id, place_id) in wanted.items()
+        if key_id not in keyed
+    ]
+    # A concurrent refresh may have keyed the same link: same id, so skip it.
+    _insert(ServiceAtLocationKey, ["id", "activity", "place"], missing, "DO NOTHING")
+    stale = [key_id for key_id in keyed if key_id not in wanted]
+    if stale:
+        ServiceAtLocationKey.objects.filter(pk__in=stale).delete()
+    seen = [(pk, updated_at) for pk, *_, updated_at in activities]
+    _insert(
+        ServiceAtLocationKeyedActivity,
+        ["activity", "updated_at"],
+        seen,
+        "(activity_id) DO UPDATE SET updated_at = excluded.updated_at",
     )
-    batch: list[ServiceAtLocationKey] = []
-    for activity_id, activity_uuid, place_id, place_uuid in unkeyed_links.iterator(BATCH):
-        key_id = ids.service_at_location_id(activity_uuid, place_uuid)
-        batch.append(ServiceAtLocationKey(id=key_id, activity_id=activity_id, place_id=place_id))
-        batch = _flush(batch)
-    for activity_id, activity_uuid in unkeyed_online.iterator(BATCH):
-        key_id = ids.service_at_location_id(activity_uuid, ids.online_location_id(activity_uuid))
-        batch.append(ServiceAtLocationKey(id=key_id, activity_id=activity_id, place_id=None))
-        batch = _flush(batch)
-    _flush(batch, force=True)
-    _drop_stale(keys)
 
 
-def _flush(batch: list[ServiceAtLocationKey], *, force: bool = False) -> list[ServiceAtLocationKey]:
-    if batch and (force or len(batch) >= BATCH):
-        # A concurrent refresh may have keyed the same link: same id, so skip it.
-        ServiceAtLocationKey.objects.bulk_create(batch, ignore_conflicts=True)
-        return []
-    return batch
-
-
-def _drop_stale(keys: QuerySet[ServiceAtLocationKey]) -> None:
-    through = Activity.places.through
-    linked = Exists(
-        through.objects.filter(activity_id=OuterRef("activity_id"), place_id=OuterRef("place_id"))
-    )
-    gone = (
-        ~Q(activity__status__in=PUBLIC_STATUSES)
-        | Q(place__isnull=True, activity__online=False)
-        | Q(Q(place__isnull=False) & ~linked)
-    )
-    keys.filter(gone).delete()
+def _insert(
+    model: type[models.Model], names: list[str], rows: list[tuple[Any, ...]], on_conflict: str
+) -> None:
+    """``INSERT … ON CONFLICT`` (PostgreSQL and SQLite alike) through ``executemany``: the
+    first lookup keys every link, and building 1,000 model instances and their SQL per chunk
+    took most of its time."""
+    if not rows:
+        return
+    fields = [cast("models.Field[Any, Any]", model._meta.get_field(name)) for name in names]
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    # Names from the models' metadata and our constants; the values go as parameters.
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT {on_conflict}"  # noqa: S608
+    prepared = [
+        [f.get_db_prep_value(value, connection) for f, value in zip(fields, row, strict=True)]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, prepared)
