@@ -107,7 +107,9 @@ def _update(since: datetime | None) -> None:
     seen = ServiceAtLocationKeyedActivity.objects.filter(
         activity_id=OuterRef("pk"), updated_at=OuterRef("updated_at")
     )
-    changed = Activity.objects.exclude(Exists(seen)).order_by()
+    # In id order, and keys written sorted, so that two concurrent refreshes take their row
+    # locks in the same order and cannot deadlock.
+    changed = Activity.objects.exclude(Exists(seen)).order_by("pk")
     if since is not None:
         changed = changed.filter(updated_at__gte=since)
     rows = changed.values_list("pk", "uuid", "status", "online", "updated_at").iterator(CHUNK)
@@ -149,16 +151,16 @@ def _update_chunk(activities: list[Row]) -> None:
             activity_id__in=[pk for pk, *_ in activities]
         ).values_list("pk", flat=True)
     )
-    missing = [
+    missing = sorted(
         (key_id, activity_id, place_id)
         for key_id, (activity_id, place_id) in wanted.items()
         if key_id not in keyed
-    ]
+    )
     # A concurrent refresh may have keyed the same link: same id, so skip it.
     _insert(ServiceAtLocationKey, ["id", "activity", "place"], missing, "DO NOTHING")
     stale = [key_id for key_id in keyed if key_id not in wanted]
     if stale:
-        ServiceAtLocationKey.objects.filter(pk__in=stale).delete()
+        ServiceAtLocationKey.objects.filter(pk__in=sorted(stale)).delete()
     seen = [(pk, updated_at) for pk, *_, updated_at in activities]
     _insert(
         ServiceAtLocationKeyedActivity,
