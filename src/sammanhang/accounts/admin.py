@@ -25,6 +25,15 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
+    # The admin saves the model itself; what shows the organisation must still hear of it,
+    # in the same transaction (the admin's change view runs in one).
+    def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            services.organisation_changes_announce(
+                organisation=obj, changed_fields=list(form.changed_data)
+            )
+
     # Through the service, so a deleted organisation leaves its audit event and tombstone.
     def delete_model(self, request: HttpRequest, obj: Organisation) -> None:
         services.organisation_delete(actor=request.user, organisation=obj)

@@ -9,6 +9,8 @@ Invariants kept here:
 - Every write records an audit event in its own transaction.
 - A deleted organisation leaves a tombstone (in the same transaction) so open-data mirrors
   drop it.
+- A change to an organisation's fields or logo sends ``signals.organisation_changed`` in the
+  same transaction, so records that show the organisation (its activities') move with it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
+from sammanhang.accounts import signals
 from sammanhang.accounts.models import Membership, Organisation, User
 from sammanhang.core.images import image_clean
 from sammanhang.core.models import TombstoneKind
@@ -119,6 +122,15 @@ ORGANISATION_FIELDS = frozenset(
 )
 
 
+def organisation_changes_announce(*, organisation: Organisation, changed_fields: list[str]) -> None:
+    """Tell the apps that show the organisation that these saved fields changed; call it in
+    the transaction of the change (the admin, which saves the model itself, does)."""
+    if changed_fields:
+        signals.organisation_changed.send(
+            sender=Organisation, organisation=organisation, changed_fields=changed_fields
+        )
+
+
 def organisation_update(*, actor: Actor, organisation: Organisation, **fields: Any) -> list[str]:
     """Change an organisation's name, kind, parent and profile; return the changed fields.
 
@@ -143,6 +155,7 @@ def organisation_update(*, actor: Actor, organisation: Organisation, **fields: A
             return []
         organisation.full_clean()
         organisation.save(update_fields=[*changed, "updated_at"])
+        organisation_changes_announce(organisation=organisation, changed_fields=changed)
         audit_record(
             actor=actor,
             action="organisation.updated",
@@ -233,6 +246,7 @@ def organisation_logo_set(
         else:
             organisation.logo.save(clean.content.name or "logo.png", clean.content, save=False)
         organisation.save(update_fields=["logo", "updated_at"])
+        organisation_changes_announce(organisation=organisation, changed_fields=["logo"])
         audit_record(
             actor=actor,
             action="organisation.logo_changed",

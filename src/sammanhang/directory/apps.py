@@ -8,7 +8,13 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self) -> None:
+        from sammanhang.accounts.signals import organisation_changed
         from sammanhang.core.audit import register_action_labels
+        from sammanhang.directory.services import activities_of_organisation_touch
+
+        organisation_changed.connect(
+            activities_of_organisation_touch, dispatch_uid="directory.activities_of_organisation"
+        )
 
         register_action_labels(
             {

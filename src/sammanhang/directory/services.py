@@ -621,6 +621,15 @@ def _touch_activities_at(place: Place) -> None:
     ).update(updated_at=now)
 
 
+def activities_of_organisation_touch(
+    *, sender: object, organisation: Organisation, **kwargs: object
+) -> None:
+    """An organisation changed (``accounts.signals.organisation_changed``): the records of its
+    activities show it (name, links, profile), so they changed too. Places show only their
+    owner's id, which never changes, so they stay."""
+    Activity.objects.filter(organisation_id=organisation.pk).update(updated_at=timezone.now())
+
+
 def _touch_place(place: Place) -> None:
     """The place's open-data record changed, and so did those of the activities held there:
     an HSDS service carries its locations in full (address, hours, accessibility)."""

@@ -65,3 +65,54 @@ class UnmappedAttribute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.taxonomy}: {self.code or self.name}"
+
+
+class ServiceAtLocationKey(models.Model):
+    """Where a derived service_at_location id points: an index, not a record of its own.
+
+    The id is ``ids.service_at_location_id`` of the activity and the place (``place`` empty:
+    the activity's online location), a uuid5 nothing in the database can be searched by; this
+    table makes ``GET /service_at_locations/{id}`` a primary-key read. It is kept by
+    ``interop.hsds.link_keys`` (built on first use, brought up to date when an id is not found)
+    and is only a hint: a row whose link is gone is removed when met.
+    """
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    activity = models.ForeignKey(
+        "directory.Activity", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    place = models.ForeignKey(
+        "directory.Place", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+
+    class Meta:
+        indexes = [
+            # The refresh's "already keyed?" probe and the activity's cascade.
+            models.Index(fields=["activity", "place"], name="salkey_activity_place_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
+class ServiceAtLocationKeyedActivity(models.Model):
+    """The ``updated_at`` an activity had when its keys were last brought in line, so a
+    refresh passes over the activities it has already seen in that state."""
+
+    activity = models.OneToOneField(
+        "directory.Activity", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} {self.updated_at}"
+
+
+class ServiceAtLocationKeyMark(models.Model):
+    """One row: when the ``ServiceAtLocationKey`` table was last brought up to date."""
+
+    # Internal, never shown (not in the admin), so no translated names.
+    refreshed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return str(self.refreshed_at)

@@ -145,6 +145,14 @@ def test_mirror_kept_from_the_feeds_equals_what_is_published(client, directory, 
     )
     step()
 
+    # the organisation renamed: its record and those of its activities, which show its name
+    account_services.organisation_update(
+        actor=None, organisation=organisation, name="Mötesplatsföreningen Söder"
+    )
+    step()
+    renamed = mirror.records["activity"][str(kvallsfika.uuid)]["organisation"]["name"]
+    assert renamed == "Mötesplatsföreningen Söder"
+
     # unpublish, publish again, cancel, end
     services.activity_set_status(actor=None, activity=activity, status="draft")
     step()
@@ -228,6 +236,11 @@ def test_an_hsds_mirror_kept_from_modified_after_and_deletions_equals_the_hsds_a
     services.activity_set_status(actor=None, activity=dagcafe, status="published")
     step()
     assert str(dagcafe.uuid) in services_mirror
+    account_services.organisation_update(
+        actor=None, organisation=directory["organisation"], website="https://example.se/ny"
+    )
+    step()
+    assert services_mirror[str(dagcafe.uuid)]["organization"]["website"] == "https://example.se/ny"
 
 
 def make_organisation_with_place(directory):
@@ -361,3 +374,22 @@ def test_openapi_describes_modified_after_and_deletions(client, db):
     for path in ("activities", "places", "organisations", "deletions"):
         parameters = {p["name"]: p for p in schema["paths"][f"/api/v1/{path}"]["get"]["parameters"]}
         assert parameters["modified_after"]["schema"] == {"type": "string", "format": "date-time"}
+
+
+def test_a_renamed_organisation_brings_its_activities_into_modified_after(client, directory):
+    since = timezone.now().isoformat()
+    Activity.objects.update(updated_at=timezone.now() - timedelta(days=1))
+    assert get(client, f"/api/v1/activities?modified_after={quote(since)}")["count"] == 0
+
+    account_services.organisation_update(
+        actor=None, organisation=directory["organisation"], name="Nya föreningen"
+    )
+
+    changed = get(client, f"/api/v1/activities?modified_after={quote(since)}")["results"]
+    assert {a["uuid"] for a in changed} == {
+        str(a.uuid) for a in directory["activities"].values() if a.status == "published"
+    }
+    assert {a["organisation"]["name"] for a in changed} == {"Nya föreningen"}
+    hsds = get(client, "/api/hsds/services", data={"modified_after": since})
+    assert {s["organization"]["name"] for s in hsds["contents"]} == {"Nya föreningen"}
+    assert hsds["total_items"] == len(changed)

@@ -302,3 +302,69 @@ def test_deleting_an_organisation_leaves_a_tombstone_and_refuses_while_it_has_ac
     empty = make_organisation("Tomma föreningen", alice="admin")
     account_services.organisation_delete(actor=None, organisation=empty)
     assert tombstones() == [("organisation", str(empty.uuid), "deleted")]
+
+
+def test_a_change_to_an_organisation_moves_its_activities_and_only_those(
+    directory, make_organisation
+):
+    """An activity's records show its organisation (name, links, profile), so a change to it
+    is a change to them; the places show only their owner's id, which never changes."""
+    organisation = directory["organisation"]
+    other = make_organisation("Grannföreningen")
+    theirs = Activity.objects.create(organisation=other, slug="deras", title="Deras", summary="x")
+    activities = list(Activity.objects.filter(organisation=organisation))
+    places = list(directory["places"].values())
+    _age(*activities, theirs, *places)
+
+    account_services.organisation_update(actor=None, organisation=organisation, name="Nytt namn")
+
+    assert all(_moved(activity) for activity in activities)
+    assert not _moved(theirs)
+    assert not any(_moved(place) for place in places)
+
+
+def test_an_organisation_change_that_changes_nothing_leaves_its_activities(directory):
+    organisation = directory["organisation"]
+    activities = list(Activity.objects.filter(organisation=organisation))
+    _age(*activities)
+    account_services.organisation_update(
+        actor=None, organisation=organisation, name=organisation.name
+    )
+    assert not any(_moved(activity) for activity in activities)
+
+
+def test_an_organisation_logo_moves_its_activities(directory, picture):
+    organisation = directory["organisation"]
+    activity = directory["activities"]["kvallsfika"]
+    _age(activity)
+    account_services.organisation_logo_set(actor=None, organisation=organisation, upload=picture())
+    assert _moved(activity)
+
+
+def test_an_organisation_renamed_in_the_admin_moves_its_activities(
+    client, directory, django_user_model
+):
+    organisation = directory["organisation"]
+    activity = directory["activities"]["kvallsfika"]
+    admin = django_user_model.objects.create_superuser("root", "root@example.se", "hemligt-123")
+    client.force_login(admin)
+    _age(activity)
+    url = f"/admin/accounts/organisation/{organisation.pk}/change/"
+    unchanged = {
+        "name": organisation.name,
+        "slug": organisation.slug,
+        "kind": organisation.kind,
+        "parent": "",
+        "description": organisation.description,
+        "description_en": organisation.description_en,
+        "website": organisation.website,
+        "email": organisation.email,
+        "phone": organisation.phone,
+    }
+    assert client.post(url, unchanged).status_code == 302
+    assert not _moved(activity)
+
+    assert client.post(url, {**unchanged, "name": "Omdöpta föreningen"}).status_code == 302
+
+    assert _moved(activity)
+    assert Activity.objects.get(pk=activity.pk).organisation.name == "Omdöpta föreningen"

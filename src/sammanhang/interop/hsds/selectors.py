@@ -42,7 +42,7 @@ from sammanhang.directory.models import (
     Taxonomy,
     Term,
 )
-from sammanhang.interop.hsds import ids
+from sammanhang.interop.hsds import link_keys
 from sammanhang.interop.hsds.serialize import (
     COMPANION_CODE,
     DROP_IN_CODE,
@@ -324,24 +324,24 @@ class ServiceAtLocations:
 def service_at_location_by_id(
     value: uuid.UUID,
 ) -> tuple[Activity, Place | None] | None:
-    """The service_at_location with this (derived) id, found by recomputing the ids of the
-    public links; ids are uuid5 of the activity, so no index can look one up directly."""
-    links = Activity.places.through.objects.filter(
-        activity__status__in=PUBLIC_STATUSES
-    ).values_list("activity__uuid", "place__uuid", "place_id")
-    for activity_uuid, place_uuid, place_id in links.iterator():
-        if ids.service_at_location_id(activity_uuid, place_uuid) == value:
-            activity = service_by_id(activity_uuid)
-            place = _places_with_relations().get(pk=place_id)
-            return (activity, place) if activity else None
-    online = public_activities().filter(online=True).values_list("uuid", flat=True)
-    for activity_uuid in online.iterator():
-        if (
-            ids.service_at_location_id(activity_uuid, ids.online_location_id(activity_uuid))
-            == value
-        ):
-            activity = service_by_id(activity_uuid)
-            return (activity, None) if activity else None
+    """The service_at_location with this (derived) id, if its link exists and is public.
+
+    Found through ``link_keys`` (a primary-key read; a miss brings that index up to date
+    once), then checked against the current data, since the index is only a hint.
+    """
+    key = link_keys.find(value)
+    if key is None:
+        return None
+    activity = with_service_relations(
+        public_activities().filter(pk=key.activity_id), full=True
+    ).first()
+    if activity is not None:
+        if key.place_id is None and activity.online:
+            return activity, None
+        for place in activity.places.all():
+            if place.pk == key.place_id:
+                return activity, place
+    link_keys.forget(key)
     return None
 
 
