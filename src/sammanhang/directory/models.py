@@ -318,6 +318,9 @@ class Activity(models.Model):
             models.Index(fields=["status", "organisation"], name="activity_status_org_idx"),
             # The finder sorted by name walks this and stops at the page (see finder.py).
             models.Index(fields=["title", "id"], name="activity_title_idx"),
+            # Incremental sync (modified_after) and the HSDS link keys' refresh ask for the
+            # activities changed since a moment; without it both scan the table.
+            models.Index(fields=["updated_at"], name="activity_updated_idx"),
         ]
         constraints = [
             models.CheckConstraint(
