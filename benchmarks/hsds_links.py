@@ -1,7 +1,7 @@
 """Time ``GET /api/hsds/service_at_locations/{id}`` against a generated database.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sammanhang_bench \\
-        python benchmarks/hsds_links.py --runs 50 [--updated-at-index]
+        python benchmarks/hsds_links.py --runs 50
 
 Fill the database first with ``benchmarks/generate.py``. The script empties the lookup's
 index (``interop.models.ServiceAtLocationKey`` and its bookkeeping), dates every activity's
@@ -15,8 +15,7 @@ index (``interop.models.ServiceAtLocationKey`` and its bookkeeping), dates every
 - ``unknown id, 1,000 changed``: the same right after 1,000 activities changed (an import):
   the first request brings their keys in line, the next pass over them (already seen).
 
-``--updated-at-index`` first creates an index on ``directory_activity.updated_at`` directly
-in the database (outside migrations; the refresh's range read wants one), to compare.
+The refresh reads activities by ``updated_at`` through its index (directory migration 0011).
 """
 
 from __future__ import annotations
@@ -88,16 +87,9 @@ def line(name: str, times: list[float], queries: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=50)
-    parser.add_argument("--updated-at-index", action="store_true")
     args = parser.parse_args()
     setup_test_environment()
     logging.getLogger("django.request").setLevel(logging.ERROR)  # the 404s are expected
-    if args.updated_at_index:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "CREATE INDEX IF NOT EXISTS bench_activity_updated_at "
-                "ON directory_activity (updated_at)"
-            )
     ServiceAtLocationKey.objects.all().delete()
     ServiceAtLocationKeyedActivity.objects.all().delete()
     ServiceAtLocationKeyMark.objects.all().delete()
@@ -110,8 +102,7 @@ def main() -> None:
     links = Activity.places.through.objects.filter(activity__in=public)
     print(
         f"{connection.vendor}: {Activity.objects.count()} activities, {links.count()} public "
-        f"links, {public.filter(online=True).count()} online; updated_at index: "
-        f"{'yes' if args.updated_at_index else 'no'}; times in ms"
+        f"links, {public.filter(online=True).count()} online; times in ms"
     )
     print(f"{'request':32} {'median':>9} {'p95':>9} {'queries':>8}")
     start = time.perf_counter()
