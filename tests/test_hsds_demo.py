@@ -191,3 +191,34 @@ def test_every_endpoint_on_the_demo_data_is_valid_and_hides_drafts(client, demo)
     lines = b"".join(response.streaming_content).decode().splitlines()
     assert len(lines) == 63
     assert not drafts & {json.loads(line)["id"] for line in lines}
+
+
+def _ranked_in_one_query(text: str) -> list[int]:
+    """The order a search promises, computed the slow way: every match annotated with its
+    tier and title hits, then sorted."""
+    from sammanhang.directory import search
+
+    matched = search.filter_and_rank(selectors.public_activities(), search.parse_query(text))
+    return list(
+        matched.order_by("-search_tier", "-title_hits", "title", "pk").values_list("pk", flat=True)
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["fika", "träffpunkt", "språkcafé", "autism fika", "promenad natur", "kör"]
+)
+def test_a_search_read_a_tier_at_a_time_gives_the_one_query_order_on_every_page(demo, text):
+    from sammanhang.directory import search
+
+    expected = _ranked_in_one_query(text)
+    ranked = selectors.RankedServices(
+        selectors.public_activities(), search.parse_query(text), full=False
+    )
+
+    assert expected, f"{text!r} should find something in the demo"
+    assert ranked.count() == len(expected)
+    assert ranked.ids() == expected
+    for start in range(len(expected) + 2):  # every window, across every tier's boundary
+        assert ranked.ids(start, start + 3) == expected[start : start + 3]
+    assert [a.pk for a in ranked[2:7]] == expected[2:7]
+    assert [a.pk for a in ranked.iterator(chunk_size=2)] == expected

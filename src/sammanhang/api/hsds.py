@@ -373,9 +373,7 @@ def service_list(request: HttpRequest) -> HttpResponseBase:
         query.fail("minimal", _("Choose minimal or full, not both."))
     query.check()
     base = _base_url(request)
-    activities = selectors.with_service_relations(
-        selectors.service_list(criteria), full=full and not minimal
-    )
+    activities = selectors.service_list(criteria, full=full and not minimal)
     render: Callable[[Any], dict[str, Any]]
     if minimal:
         render = serialize.service_minimal
