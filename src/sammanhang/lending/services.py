@@ -1,0 +1,447 @@
+"""Writes for Fritidsbanken lending: borrowers, check-out, return, renewal, undo and holds.
+
+Invariants and what guards them:
+
+- One open loan per article: the partial unique constraint ``loan_one_open_per_article``.
+  ``loan_check_out`` also locks the article row (``select_for_update``, a no-op on SQLite,
+  whose IMMEDIATE transactions serialise writers anyway) so a second desk waits and then sees
+  the article as lent; if the constraint still fires, the ``IntegrityError`` becomes the same
+  clear :class:`LendingError`.
+- A borrower's item limit: the borrower row is locked before their open loans are counted,
+  so two desks lending to one borrower cannot both pass the count. Locks are always taken in
+  the order borrower, then article.
+- A hold queue position is unique among waiting holds (``hold_position_unique_while_waiting``);
+  an article is offered to one hold at a time (``hold_one_offer_per_article``).
+
+Every function runs in one transaction and raises :class:`LendingError` with a message for
+the desk (translated) when a rule says no.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import uuid
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.utils.translation import gettext as _
+
+from sammanhang.core import clock
+from sammanhang.core.services import audit_record
+from sammanhang.directory.models import OpeningHours, PlaceClosure
+from sammanhang.lending.models import (
+    Article,
+    ArticleStatus,
+    ArticleType,
+    Bank,
+    Borrower,
+    Condition,
+    Hold,
+    HoldStatus,
+    Loan,
+)
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+# A mistaken scan can be undone within the same visit for this long.
+UNDO_WINDOW = timedelta(minutes=15)
+# How long a returned article is kept for the borrower at the front of the queue.
+HOLD_PICKUP_DAYS = 7
+# Never search further than this for an open day (a bank closed for a season has no hours).
+_OPEN_DAY_SEARCH_LIMIT = 60
+
+
+class LendingError(Exception):
+    """A lending rule said no; ``message`` is for the desk, in the active language."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def mobile_normalise(raw: str) -> str:
+    """The number in E.164 (``+46701234567``); Swedish numbers may be written ``070-123 45 67``.
+
+    Raises ``LendingError`` when the text is not a phone number.
+    """
+    digits = re.sub(r"[\s\-().]", "", raw or "")
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    elif digits.startswith("0"):
+        digits = "+46" + digits[1:]
+    if not re.fullmatch(r"\+[1-9][0-9]{6,14}", digits):
+        raise LendingError(_("Enter a mobile number, for example 070-123 45 67."))
+    return digits
+
+
+def borrower_pseudonym(borrower: Borrower) -> str:
+    """A keyed hash that stands for the borrower in the loan history after they are purged.
+
+    Keyed with the site's secret so the number cannot be recovered by hashing every phone
+    number; the same borrower always gets the same pseudonym, so unique-borrower counts hold.
+    """
+    key = f"sammanhang.lending.borrower:{settings.SECRET_KEY}".encode()
+    message = f"{borrower.bank_id}:{borrower.mobile}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def bank_is_open_on(bank: Bank, day: date) -> bool | None:
+    """Whether the bank's place is open on ``day``; ``None`` when it has no opening hours."""
+    hours = OpeningHours.objects.filter(place_id=bank.place_id)
+    if not hours.exists():
+        return None
+    if PlaceClosure.objects.filter(place_id=bank.place_id, date=day).exists():
+        return False
+    return (
+        hours.filter(weekday=day.isoweekday())
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .exists()
+    )
+
+
+def loan_due_date(*, bank: Bank, start: date) -> date:
+    """The bank's first open day at or after ``start`` plus the bank's loan days.
+
+    With no opening hours recorded, plainly ``start`` plus the loan days.
+    """
+    due = start + timedelta(days=bank.loan_days)
+    for offset in range(_OPEN_DAY_SEARCH_LIMIT):
+        day = due + timedelta(days=offset)
+        is_open = bank_is_open_on(bank, day)
+        if is_open is None:
+            return due
+        if is_open:
+            return day
+    return due
+
+
+@transaction.atomic
+def borrower_find_or_register(*, bank: Bank, mobile: str, name: str = "") -> Borrower:
+    """The bank's borrower with this mobile number, registered with ``name`` if new.
+
+    Raises ``LendingError`` for a number that is not a phone number, or for a new number
+    without a name.
+    """
+    number = mobile_normalise(mobile)
+    borrower = Borrower.objects.filter(bank=bank, mobile=number).first()
+    if borrower is not None:
+        return borrower
+    name = name.strip()
+    if not name:
+        raise LendingError(_("No borrower has this number yet. Enter a name to register them."))
+    try:
+        with transaction.atomic():
+            return Borrower.objects.create(
+                bank=bank, mobile=number, name=name, last_activity_at=clock.now()
+            )
+    except IntegrityError:
+        # Another desk registered the same number a moment ago: that is the borrower.
+        return Borrower.objects.get(bank=bank, mobile=number)
+
+
+def _article_unavailable_message(article: Article) -> str:
+    if article.status == ArticleStatus.ON_LOAN:
+        return _("Article %(code)s is already on loan. Return it before lending it again.") % {
+            "code": article.code
+        }
+    if article.status == ArticleStatus.IN_REPAIR:
+        return _("Article %(code)s is in repair and cannot be lent.") % {"code": article.code}
+    if article.status == ArticleStatus.MISSING:
+        return _("Article %(code)s is marked as missing. Return it first.") % {"code": article.code}
+    return _("Article %(code)s is retired and cannot be lent.") % {"code": article.code}
+
+
+def _lock_article(*, bank: Bank, code: str) -> Article:
+    article = Article.objects.select_for_update().filter(bank=bank, code=code.strip()).first()
+    if article is None:
+        raise LendingError(_("No article has the ID number %(code)s.") % {"code": code.strip()})
+    return article
+
+
+@transaction.atomic
+def loan_check_out(
+    *,
+    actor: Actor,
+    bank: Bank,
+    borrower: Borrower,
+    code: str,
+    visit_id: uuid.UUID,
+    override_reason: str = "",
+) -> Loan:
+    """Lend the article with ID number ``code`` to ``borrower``, due on the bank's next open day
+    at or after the loan days.
+
+    Refused with ``LendingError`` when the article is unknown, not available, offered to
+    another borrower's hold, or when the borrower already has the bank's most items on loan
+    (staff may go over the limit with ``override_reason``, which is audited).
+    """
+    now = clock.now()
+    if borrower.bank_id != bank.pk:
+        raise LendingError(_("This borrower is registered at another bank."))
+    # Fixed lock order: borrower, then article.
+    borrower = Borrower.objects.select_for_update().get(pk=borrower.pk)
+    article = _lock_article(bank=bank, code=code)
+    if article.status != ArticleStatus.AVAILABLE:
+        raise LendingError(_article_unavailable_message(article))
+    offered = Hold.objects.filter(offered_article=article, status=HoldStatus.OFFERED).first()
+    if offered is not None and offered.borrower_id != borrower.pk:
+        raise LendingError(
+            _("Article %(code)s is kept for another borrower who reserved it.")
+            % {"code": article.code}
+        )
+    open_count = Loan.objects.filter(borrower=borrower, returned_at__isnull=True).count()
+    override_reason = override_reason.strip()
+    over_limit = open_count >= bank.max_items
+    if over_limit and not override_reason:
+        raise LendingError(
+            _(
+                "%(name)s already has %(count)d items on loan and the limit is %(limit)d. "
+                "Staff may lend more by giving a reason."
+            )
+            % {"name": borrower.name, "count": open_count, "limit": bank.max_items}
+        )
+    override_by = actor if over_limit and actor is not None and actor.is_authenticated else None
+    try:
+        with transaction.atomic():
+            loan = Loan.objects.create(
+                article=article,
+                borrower=borrower,
+                borrower_pseudonym=borrower_pseudonym(borrower),
+                bank=bank,
+                out_at=now,
+                out_on=now.date(),
+                due_on=loan_due_date(bank=bank, start=now.date()),
+                visit_id=visit_id,
+                override_reason=override_reason if over_limit else "",
+                override_by=override_by,  # type: ignore[misc]
+            )
+    except IntegrityError:
+        # The constraint fired: another desk lent the article between our lock and insert
+        # (possible only where row locks are not taken).
+        raise LendingError(
+            _("Article %(code)s is already on loan. Return it before lending it again.")
+            % {"code": article.code}
+        ) from None
+    article.status = ArticleStatus.ON_LOAN
+    article.save(update_fields=["status"])
+    borrower.last_activity_at = now
+    borrower.save(update_fields=["last_activity_at"])
+    if offered is not None:
+        offered.status = HoldStatus.FULFILLED
+        offered.save(update_fields=["status"])
+    if over_limit:
+        audit_record(
+            actor=actor,
+            action="loan.limit_overridden",
+            target=loan,
+            organisation_id=bank.organisation_id,
+            changed_fields=["override_reason"],
+        )
+    return loan
+
+
+@transaction.atomic
+def loan_return(
+    *,
+    bank: Bank,
+    code: str,
+    condition: str = Condition.GOOD,
+    to_repair: bool = False,
+) -> Loan:
+    """Return the article with ID number ``code``; it goes to repair when ``to_repair``,
+    otherwise it is available again and offered to the first waiting hold.
+
+    Raises ``LendingError`` when the article is unknown or not on loan.
+    """
+    now = clock.now()
+    if condition not in Condition.values:
+        raise LendingError(_("Choose the article's condition."))
+    article = _lock_article(bank=bank, code=code)
+    loan = (
+        Loan.objects.select_for_update(of=("self",))
+        .filter(article=article, returned_at__isnull=True)
+        .select_related("borrower")
+        .first()
+    )
+    if loan is None:
+        raise LendingError(_("Article %(code)s is not on loan.") % {"code": article.code})
+    loan.returned_at = now
+    loan.condition_on_return = condition
+    loan.save(update_fields=["returned_at", "condition_on_return"])
+    article.condition = condition
+    article.status = ArticleStatus.IN_REPAIR if to_repair else ArticleStatus.AVAILABLE
+    article.save(update_fields=["condition", "status"])
+    if loan.borrower is not None:
+        loan.borrower.last_activity_at = now
+        loan.borrower.save(update_fields=["last_activity_at"])
+    if not to_repair:
+        hold_offer_next(article=article)
+    return loan
+
+
+@transaction.atomic
+def loan_renew(*, bank: Bank, code: str) -> Loan:
+    """Lend the article again from today: a new due date by the same rule as a check-out.
+
+    Refused with ``LendingError`` when the article is not on loan or someone is waiting for
+    its type and size (they should get it).
+    """
+    today = clock.today()
+    article = _lock_article(bank=bank, code=code)
+    loan = (
+        Loan.objects.select_for_update().filter(article=article, returned_at__isnull=True).first()
+    )
+    if loan is None:
+        raise LendingError(_("Article %(code)s is not on loan.") % {"code": article.code})
+    waiting = Hold.objects.filter(
+        bank=bank, type_id=article.type_id, size=article.size, status=HoldStatus.WAITING
+    ).exists()
+    if waiting:
+        raise LendingError(
+            _(
+                "Someone has reserved this kind of article, so it cannot be renewed. "
+                "Please return it."
+            )
+        )
+    loan.due_on = max(loan.due_on, loan_due_date(bank=bank, start=today))
+    loan.renewed_count += 1
+    loan.save(update_fields=["due_on", "renewed_count"])
+    return loan
+
+
+@transaction.atomic
+def loan_undo(*, actor: Actor, loan: Loan, visit_id: uuid.UUID) -> None:
+    """Take back a mistaken scan: the loan is deleted and the article is available again.
+
+    Only in the same visit and within 15 minutes; otherwise ``LendingError`` (return the
+    article instead, so the history stays true).
+    """
+    now = clock.now()
+    loan = Loan.objects.select_for_update(of=("self",)).select_related("bank").get(pk=loan.pk)
+    if loan.returned_at is not None or loan.visit_id != visit_id or now - loan.out_at > UNDO_WINDOW:
+        raise LendingError(_("This loan can no longer be undone. Return the article instead."))
+    audit_record(
+        actor=actor,
+        action="loan.undone",
+        target=loan,
+        organisation_id=loan.bank.organisation_id,
+    )
+    article = Article.objects.select_for_update().get(pk=loan.article_id)
+    loan.delete()
+    article.status = ArticleStatus.AVAILABLE
+    article.save(update_fields=["status"])
+    hold_offer_next(article=article)
+
+
+@transaction.atomic
+def hold_place(*, bank: Bank, borrower: Borrower, type: ArticleType, size: str = "") -> Hold:
+    """Put ``borrower`` last in the queue for ``type`` in ``size``.
+
+    Raises ``LendingError`` when they already wait for it. Two holds placed at once cannot
+    share a position: the unique constraint refuses one, which then takes the next.
+    """
+    size = size.strip()
+    if borrower.bank_id != bank.pk:
+        raise LendingError(_("This borrower is registered at another bank."))
+    for _attempt in range(5):
+        top = Hold.objects.filter(bank=bank, type=type, size=size).aggregate(top=Max("position"))
+        try:
+            with transaction.atomic():
+                return Hold.objects.create(
+                    bank=bank,
+                    type=type,
+                    size=size,
+                    borrower=borrower,
+                    position=(top["top"] or 0) + 1,
+                    created_at=clock.now(),
+                )
+        except IntegrityError as exc:
+            if (
+                "hold_one_active_per_borrower" in str(exc)
+                or Hold.objects.filter(
+                    bank=bank,
+                    type=type,
+                    size=size,
+                    borrower=borrower,
+                    status__in=[HoldStatus.WAITING, HoldStatus.OFFERED],
+                ).exists()
+            ):
+                raise LendingError(
+                    _("%(name)s has already reserved this article type and size.")
+                    % {"name": borrower.name}
+                ) from None
+    raise LendingError(_("The queue is busy. Please try again."))
+
+
+def hold_offer_next(*, article: Article, today: date | None = None) -> Hold | None:
+    """Offer an available article to the first waiting hold for its type and size.
+
+    Call inside the transaction that made the article available; returns the offered hold.
+    """
+    if article.status != ArticleStatus.AVAILABLE:
+        return None
+    if Hold.objects.filter(offered_article=article, status=HoldStatus.OFFERED).exists():
+        return None
+    hold = (
+        Hold.objects.select_for_update()
+        .filter(
+            bank_id=article.bank_id,
+            type_id=article.type_id,
+            size=article.size,
+            status=HoldStatus.WAITING,
+        )
+        .order_by("position")
+        .first()
+    )
+    if hold is None:
+        return None
+    hold.status = HoldStatus.OFFERED
+    hold.offered_article = article
+    hold.offered_until = (today or clock.today()) + timedelta(days=HOLD_PICKUP_DAYS)
+    hold.save(update_fields=["status", "offered_article", "offered_until"])
+    return hold
+
+
+@transaction.atomic
+def hold_cancel(*, hold: Hold) -> None:
+    """The borrower no longer wants it; an article offered to them goes to the next in line."""
+    hold = Hold.objects.select_for_update().get(pk=hold.pk)
+    article = hold.offered_article
+    hold.status = HoldStatus.CANCELLED
+    hold.save(update_fields=["status"])
+    if article is not None:
+        hold_offer_next(article=Article.objects.select_for_update().get(pk=article.pk))
+
+
+@transaction.atomic
+def hold_expire(*, today: date | None = None) -> int:
+    """Expire offers not picked up in time and pass each article to the next in line.
+
+    Returns how many holds expired; running it twice the same day changes nothing more.
+    """
+    today = today or clock.today()
+    expired = list(
+        Hold.objects.select_for_update()
+        .filter(status=HoldStatus.OFFERED, offered_until__lt=today)
+        .order_by("pk")
+    )
+    for hold in expired:
+        hold.status = HoldStatus.EXPIRED
+        hold.save(update_fields=["status"])
+    for hold in expired:
+        if hold.offered_article_id is not None:
+            article = Article.objects.select_for_update().get(pk=hold.offered_article_id)
+            hold_offer_next(article=article, today=today)
+    return len(expired)
+
+
+def visit_start() -> uuid.UUID:
+    """A new desk visit: the loans made until the borrower leaves share this id."""
+    return uuid.uuid4()
