@@ -8,9 +8,11 @@ transactions serialise them and the later ones see the article as lent.
 from __future__ import annotations
 
 import threading
+import uuid
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
+from django.utils import timezone
 
 from sammanhang.lending import services
 from sammanhang.lending.models import Article, Hold, Loan
@@ -40,6 +42,36 @@ def _run_at_once(functions):
     for thread in threads:
         thread.join()
     return results, errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_the_services_checks_the_constraint_alone_keeps_one_open_loan(bank, make_article):
+    # Inserts that skip the status check and the row lock, as a buggy caller would: the
+    # database still refuses every open loan but one.
+    article = make_article("A1")
+    borrower = services.borrower_find_or_register(bank=bank, mobile="0701110000", name="Alva")
+    refused: list[IntegrityError] = []
+
+    def insert():
+        now = timezone.now()
+        try:
+            Loan.objects.create(
+                article=article,
+                borrower=borrower,
+                borrower_pseudonym="p",
+                bank=bank,
+                out_at=now,
+                out_on=now.date(),
+                due_on=now.date(),
+                visit_id=uuid.uuid4(),
+            )
+        except IntegrityError as exc:
+            refused.append(exc)
+
+    results, errors = _run_at_once([insert] * THREADS)
+
+    assert (len(results), errors, len(refused)) == (THREADS, [], THREADS - 1)
+    assert Loan.objects.filter(article=article, returned_at__isnull=True).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
