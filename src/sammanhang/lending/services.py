@@ -350,7 +350,10 @@ def hold_place(*, bank: Bank, borrower: Borrower, type: ArticleType, size: str =
     size = size.strip()
     if borrower.bank_id != bank.pk:
         raise LendingError(_("This borrower is registered at another bank."))
-    for _attempt in range(5):
+    # Queue changes for one article type wait for each other, so the position read next is
+    # the last one; the unique constraint (and the retry) covers SQLite and anything missed.
+    ArticleType.objects.select_for_update().filter(pk=type.pk).first()
+    for _attempt in range(10):
         top = Hold.objects.filter(bank=bank, type=type, size=size).aggregate(top=Max("position"))
         try:
             with transaction.atomic():

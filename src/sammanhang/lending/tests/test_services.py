@@ -307,3 +307,18 @@ def test_unique_borrowers_counts_pseudonyms(bank, borrower, make_article):
     _lend(bank, borrower, "A2")
     day = timezone.make_aware(datetime(2026, 12, 1)).date()
     assert selectors.loan_unique_borrowers(bank=bank, start=day, end=day + timedelta(days=1)) == 1
+
+
+def test_the_periodic_job_expires_offers(bank, borrower, make_article, skates):
+    from datetime import time
+
+    from sammanhang.core.periodic import registered_jobs
+
+    make_article("A1")
+    hold = services.hold_place(bank=bank, borrower=borrower, type=skates, size="38")
+    services.hold_offer_next(article=Article.objects.get(code="A1"))
+    job = next(job for job in registered_jobs() if job.name == "lending_holds_expire")
+    moment = timezone.make_aware(datetime.combine(date(2026, 12, 9), time(8)))
+    assert job.run(moment) == "1 reservations not picked up expired"
+    hold.refresh_from_db()
+    assert hold.status == Hold.Status.EXPIRED
