@@ -14,5 +14,7 @@ class LendingConfig(AppConfig):
             {
                 "loan.limit_overridden": _("Item limit overridden"),
                 "loan.undone": _("Loan undone"),
+                "article.registered": _("Article registered"),
+                "article.status_changed": _("Article status changed"),
             }
         )

@@ -448,3 +448,107 @@ def hold_expire(*, today: date | None = None) -> int:
 def visit_start() -> uuid.UUID:
     """A new desk visit: the loans made until the borrower leaves share this id."""
     return uuid.uuid4()
+
+
+@transaction.atomic
+def articles_register(
+    *,
+    actor: Actor,
+    bank: Bank,
+    type: ArticleType,
+    codes: list[str],
+    size: str = "",
+    condition: str = Condition.GOOD,
+    donor: str = "",
+) -> list[Article]:
+    """Register a donation: one article per scanned or typed code, all of one type and size.
+
+    All or nothing: a code used twice in the list or already at the bank refuses the whole
+    donation with ``LendingError`` naming the codes, so the desk can fix them and scan again.
+    """
+    cleaned = [code.strip() for code in codes if code.strip()]
+    if not cleaned:
+        raise LendingError(_("Scan or type at least one ID number."))
+    if condition not in Condition.values:
+        raise LendingError(_("Choose the article's condition."))
+    repeated = sorted({code for code in cleaned if cleaned.count(code) > 1})
+    taken = sorted(
+        Article.objects.filter(bank=bank, code__in=cleaned).values_list("code", flat=True)
+    )
+    clash = sorted(set(repeated) | set(taken))
+    if clash:
+        raise LendingError(
+            _("These ID numbers are already used: %(codes)s.") % {"codes": ", ".join(clash)}
+        )
+    try:
+        with transaction.atomic():
+            articles = [
+                Article.objects.create(
+                    bank=bank,
+                    type=type,
+                    size=size.strip(),
+                    condition=condition,
+                    code=code,
+                    donor=donor.strip(),
+                )
+                for code in cleaned
+            ]
+    except IntegrityError:
+        # Another desk registered one of the codes a moment ago.
+        raise LendingError(
+            _("One of the ID numbers was registered at the same moment. Scan them again.")
+        ) from None
+    for article in articles:
+        audit_record(
+            actor=actor,
+            action="article.registered",
+            target=article,
+            organisation_id=bank.organisation_id,
+        )
+    return articles
+
+
+# The statuses staff set by hand; "on loan" follows from check-out and return only.
+_MANUAL_STATUSES = {
+    ArticleStatus.AVAILABLE,
+    ArticleStatus.IN_REPAIR,
+    ArticleStatus.RETIRED,
+    ArticleStatus.MISSING,
+}
+
+
+@transaction.atomic
+def article_status_set(*, actor: Actor, article: Article, status: str) -> Article:
+    """Mark an article repaired (available), in repair, retired or missing; audited.
+
+    Refused with ``LendingError`` while it is on loan (return it first) or for "on loan",
+    which only a check-out sets. An article made available is offered to the first waiting
+    reservation.
+    """
+    article = Article.objects.select_for_update().select_related("bank").get(pk=article.pk)
+    if status not in _MANUAL_STATUSES:
+        raise LendingError(_("Lend the article at the desk to mark it as on loan."))
+    if article.status == ArticleStatus.ON_LOAN:
+        raise LendingError(
+            _("Article %(code)s is on loan. Return it first.") % {"code": article.code}
+        )
+    if article.status == status:
+        return article
+    article.status = status
+    article.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action="article.status_changed",
+        target=article,
+        organisation_id=article.bank.organisation_id,
+        changed_fields=["status"],
+    )
+    if status != ArticleStatus.AVAILABLE:
+        # The article kept for a reservation cannot be lent now: the hold goes back to waiting
+        # at its own position (never given to another hold), so it is still first in line.
+        Hold.objects.filter(offered_article=article, status=HoldStatus.OFFERED).update(
+            status=HoldStatus.WAITING, offered_article=None, offered_until=None
+        )
+    else:
+        hold_offer_next(article=article)
+    return article

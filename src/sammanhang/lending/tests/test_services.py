@@ -322,3 +322,70 @@ def test_the_periodic_job_expires_offers(bank, borrower, make_article, skates):
     assert job.run(moment) == "1 reservations not picked up expired"
     hold.refresh_from_db()
     assert hold.status == Hold.Status.EXPIRED
+
+
+def test_a_donation_registers_one_article_per_code(bank, skates, make_user):
+    staff = make_user("desk")
+    articles = services.articles_register(
+        actor=staff, bank=bank, type=skates, codes=["D1", " D2 ", "", "D3"], size="40"
+    )
+    assert [a.code for a in articles] == ["D1", "D2", "D3"]
+    assert {(a.size, a.status, a.donor) for a in articles} == {("40", "available", "")}
+    assert AuditEvent.objects.filter(action="article.registered", actor_id=staff.pk).count() == 3
+
+
+def test_a_donation_with_used_codes_registers_nothing(bank, skates, make_article):
+    make_article("D1")
+    with pytest.raises(LendingError) as error:
+        services.articles_register(actor=None, bank=bank, type=skates, codes=["D1", "D2", "D2"])
+    assert error.value.message == "De här ID-numren används redan: D1, D2."
+    assert list(Article.objects.values_list("code", flat=True)) == ["D1"]
+
+
+def test_an_empty_donation_is_refused(bank, skates):
+    with pytest.raises(LendingError) as error:
+        services.articles_register(actor=None, bank=bank, type=skates, codes=[" "])
+    assert error.value.message == "Skanna eller skriv minst ett ID-nummer."
+
+
+def test_a_repaired_article_is_available_and_offered_to_the_queue(
+    bank, borrower, make_article, skates
+):
+    article = make_article("A1", status="in_repair")
+    hold = services.hold_place(bank=bank, borrower=borrower, type=skates, size="38")
+    services.article_status_set(actor=None, article=article, status="available")
+    hold.refresh_from_db()
+    assert (hold.status, hold.offered_article) == (Hold.Status.OFFERED, article)
+    assert AuditEvent.objects.filter(action="article.status_changed").count() == 1
+
+
+def test_an_offered_article_retired_puts_the_hold_back_first_in_line(
+    bank, borrower, make_article, skates
+):
+    article = make_article("A1", status="in_repair")
+    bo = services.borrower_find_or_register(bank=bank, mobile="0702222222", name="Bo")
+    first = services.hold_place(bank=bank, borrower=borrower, type=skates, size="38")
+    services.hold_place(bank=bank, borrower=bo, type=skates, size="38")
+    services.article_status_set(actor=None, article=article, status="available")
+    services.article_status_set(actor=None, article=article, status="retired")
+    first.refresh_from_db()
+    assert (first.status, first.position, first.offered_article) == (Hold.Status.WAITING, 1, None)
+    make_article("A2")
+    offered = services.hold_offer_next(article=Article.objects.get(code="A2"))
+    assert offered == first
+
+
+@pytest.mark.parametrize(
+    ("start", "status", "message"),
+    [
+        ("on_loan", "retired", "Artikel A1 är utlånad. Ta emot den som återlämnad först."),
+        ("available", "on_loan", "Låna ut artikeln i disken för att markera den som utlånad."),
+    ],
+)
+def test_status_changes_that_belong_to_the_desk_are_refused(
+    bank, make_article, start, status, message
+):
+    article = make_article("A1", status=start)
+    with pytest.raises(LendingError) as error:
+        services.article_status_set(actor=None, article=article, status=status)
+    assert error.value.message == message
