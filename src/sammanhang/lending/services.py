@@ -29,7 +29,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from sammanhang.core import clock
@@ -91,34 +91,39 @@ def borrower_pseudonym(borrower: Borrower) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def bank_is_open_on(bank: Bank, day: date) -> bool | None:
-    """Whether the bank's place is open on ``day``; ``None`` when it has no opening hours."""
-    hours = OpeningHours.objects.filter(place_id=bank.place_id)
-    if not hours.exists():
-        return None
-    if PlaceClosure.objects.filter(place_id=bank.place_id, date=day).exists():
-        return False
-    return (
-        hours.filter(weekday=day.isoweekday())
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .exists()
-    )
-
-
 def loan_due_date(*, bank: Bank, start: date) -> date:
     """The bank's first open day at or after ``start`` plus the bank's loan days.
 
-    With no opening hours recorded, plainly ``start`` plus the loan days.
+    Open means a weekday in the place's opening hours (within their valid period) that is not
+    a closed day. With no opening hours recorded, plainly ``start`` plus the loan days; with
+    no open day in the next 60 days either.
     """
     due = start + timedelta(days=bank.loan_days)
+    # Two queries whatever the number of days searched: the desk does this for every scan.
+    hours = list(
+        OpeningHours.objects.filter(place_id=bank.place_id).values_list(
+            "weekday", "valid_from", "valid_to"
+        )
+    )
+    if not hours:
+        return due
+    last = due + timedelta(days=_OPEN_DAY_SEARCH_LIMIT - 1)
+    closed = set(
+        PlaceClosure.objects.filter(
+            place_id=bank.place_id, date__gte=due, date__lte=last
+        ).values_list("date", flat=True)
+    )
     for offset in range(_OPEN_DAY_SEARCH_LIMIT):
         day = due + timedelta(days=offset)
-        is_open = bank_is_open_on(bank, day)
-        if is_open is None:
-            return due
-        if is_open:
-            return day
+        if day in closed:
+            continue
+        for weekday, valid_from, valid_to in hours:
+            if (
+                weekday == day.isoweekday()
+                and (valid_from is None or valid_from <= day)
+                and (valid_to is None or valid_to >= day)
+            ):
+                return day
     return due
 
 

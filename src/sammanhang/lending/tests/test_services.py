@@ -389,3 +389,21 @@ def test_status_changes_that_belong_to_the_desk_are_refused(
     with pytest.raises(LendingError) as error:
         services.article_status_set(actor=None, article=article, status=status)
     assert error.value.message == message
+
+
+def test_due_date_respects_the_valid_period_of_opening_hours(bank, borrower, make_article):
+    from datetime import time
+
+    from sammanhang.directory.models import OpeningHours
+
+    # Winter hours on Tuesdays end before the due date; Thursdays are open all year.
+    OpeningHours.objects.create(
+        place=bank.place,
+        weekday=2,
+        opens_at=time(10),
+        closes_at=time(18),
+        valid_to=date(2026, 12, 14),
+    )
+    OpeningHours.objects.create(place=bank.place, weekday=4, opens_at=time(10), closes_at=time(18))
+    make_article("A1")
+    assert _lend(bank, borrower, "A1").due_on == date(2026, 12, 17)
