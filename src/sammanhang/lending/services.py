@@ -9,7 +9,7 @@ Invariants and what guards them:
   clear :class:`LendingError`.
 - A borrower's item limit: the borrower row is locked before their open loans are counted,
   so two desks lending to one borrower cannot both pass the count. Locks are always taken in
-  the order borrower, then article.
+  the order borrower, article, holds, so two transactions cannot deadlock.
 - A hold queue position is unique among waiting holds (``hold_position_unique_while_waiting``);
   an article is offered to one hold at a time (``hold_one_offer_per_article``).
 
@@ -358,6 +358,7 @@ def hold_place(*, bank: Bank, borrower: Borrower, type: ArticleType, size: str =
     # Queue changes for one article type wait for each other, so the position read next is
     # the last one; the unique constraint (and the retry) covers SQLite and anything missed.
     ArticleType.objects.select_for_update().filter(pk=type.pk).first()
+    Borrower.objects.filter(pk=borrower.pk).update(last_activity_at=clock.now())
     for _attempt in range(10):
         top = Hold.objects.filter(bank=bank, type=type, size=size).aggregate(top=Max("position"))
         try:
@@ -419,13 +420,27 @@ def hold_offer_next(*, article: Article, today: date | None = None) -> Hold | No
 
 @transaction.atomic
 def hold_cancel(*, hold: Hold) -> None:
-    """The borrower no longer wants it; an article offered to them goes to the next in line."""
+    """The borrower no longer wants it; an article offered to them goes to the next in line.
+
+    Raises ``LendingError`` when the reservation has already ended.
+    """
+    # Lock order as everywhere: the article before the holds.
+    offered_article_id = (
+        Hold.objects.filter(pk=hold.pk).values_list("offered_article_id", flat=True).first()
+    )
+    article = (
+        Article.objects.select_for_update().filter(pk=offered_article_id).first()
+        if offered_article_id
+        else None
+    )
     hold = Hold.objects.select_for_update().get(pk=hold.pk)
-    article = hold.offered_article
+    if hold.status not in (HoldStatus.WAITING, HoldStatus.OFFERED):
+        raise LendingError(_("This reservation has already ended."))
+    was_offered = hold.status == HoldStatus.OFFERED
     hold.status = HoldStatus.CANCELLED
     hold.save(update_fields=["status"])
-    if article is not None:
-        hold_offer_next(article=Article.objects.select_for_update().get(pk=article.pk))
+    if was_offered and article is not None:
+        hold_offer_next(article=article)
 
 
 @transaction.atomic
@@ -435,19 +450,26 @@ def hold_expire(*, today: date | None = None) -> int:
     Returns how many holds expired; running it twice the same day changes nothing more.
     """
     today = today or clock.today()
-    expired = list(
-        Hold.objects.select_for_update()
-        .filter(status=HoldStatus.OFFERED, offered_until__lt=today)
-        .order_by("pk")
+    due = list(
+        Hold.objects.filter(status=HoldStatus.OFFERED, offered_until__lt=today)
+        .order_by("offered_article_id")
+        .values_list("pk", "offered_article_id")
     )
-    for hold in expired:
+    expired = 0
+    for hold_id, article_id in due:
+        # Lock order as everywhere: the article before the holds; then look again, because a
+        # desk may have lent the article to the holder meanwhile.
+        article = Article.objects.select_for_update().get(pk=article_id)
+        hold = Hold.objects.select_for_update().get(pk=hold_id)
+        if hold.status != HoldStatus.OFFERED or hold.offered_until is None:
+            continue
+        if hold.offered_until >= today:
+            continue
         hold.status = HoldStatus.EXPIRED
         hold.save(update_fields=["status"])
-    for hold in expired:
-        if hold.offered_article_id is not None:
-            article = Article.objects.select_for_update().get(pk=hold.offered_article_id)
-            hold_offer_next(article=article, today=today)
-    return len(expired)
+        expired += 1
+        hold_offer_next(article=article, today=today)
+    return expired
 
 
 def visit_start() -> uuid.UUID:

@@ -407,3 +407,39 @@ def test_due_date_respects_the_valid_period_of_opening_hours(bank, borrower, mak
     OpeningHours.objects.create(place=bank.place, weekday=4, opens_at=time(10), closes_at=time(18))
     make_article("A1")
     assert _lend(bank, borrower, "A1").due_on == date(2026, 12, 17)
+
+
+def test_cancelling_an_offered_hold_passes_the_article_on(bank, borrower, make_article, skates):
+    make_article("A1")
+    bo = services.borrower_find_or_register(bank=bank, mobile="0702222222", name="Bo")
+    first = services.hold_place(bank=bank, borrower=borrower, type=skates, size="38")
+    second = services.hold_place(bank=bank, borrower=bo, type=skates, size="38")
+    services.hold_offer_next(article=Article.objects.get(code="A1"))
+    services.hold_cancel(hold=first)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == (Hold.Status.CANCELLED, Hold.Status.OFFERED)
+    with pytest.raises(LendingError) as error:
+        services.hold_cancel(hold=first)
+    assert error.value.message == "Reservationen har redan avslutats."
+
+
+def test_placing_a_hold_counts_as_activity_for_the_retention_period(
+    bank, borrower, skates, settings
+):
+    settings.SAMMANHANG_FIXED_NOW = "2027-03-01T09:00"
+    services.hold_place(bank=bank, borrower=borrower, type=skates, size="38")
+    borrower.refresh_from_db()
+    assert borrower.last_activity_at.date() == date(2027, 3, 1)
+
+
+def test_a_borrower_of_another_bank_is_refused(bank, make_article, make_organisation):
+    from sammanhang.lending.models import Bank
+
+    other_org = make_organisation("Fritidsbanken Norr")
+    other = Bank.objects.create(organisation=other_org, place=bank.place)
+    stranger = services.borrower_find_or_register(bank=other, mobile="0704444444", name="Di")
+    make_article("A1")
+    with pytest.raises(LendingError) as error:
+        _lend(bank, stranger, "A1")
+    assert error.value.message == "Låntagaren är registrerad hos en annan bank."
