@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "sammanhang.core",
     "sammanhang.accounts",
     "sammanhang.directory",
+    "sammanhang.lending",
     "sammanhang.interop",
     "sammanhang.api",
     "sammanhang.web",

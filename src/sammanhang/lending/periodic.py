@@ -1,0 +1,20 @@
+"""Lending's scheduled jobs (run by ``sammanhang runperiodic``)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from sammanhang.core.periodic import PeriodicJob, register
+
+
+def _holds_expire(now: datetime) -> str:
+    from sammanhang.lending.services import hold_expire
+
+    count = hold_expire(today=timezone.localdate(now))
+    return f"{count} reservations not picked up expired"
+
+
+# Hourly, so an expired offer passes to the next in line the same morning.
+register(PeriodicJob("lending_holds_expire", timedelta(hours=1), _holds_expire))

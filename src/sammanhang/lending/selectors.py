@@ -1,0 +1,41 @@
+"""Reads for the lending desk and for statistics.
+
+Statistics count borrowers by ``Loan.borrower_pseudonym``, never by the borrower row, so the
+counts stay the same after the retention rule has purged borrowers.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import QuerySet
+
+from sammanhang.lending.models import Article, Bank, Borrower, Loan
+
+
+def article_by_code(*, bank: Bank, code: str) -> Article | None:
+    """The bank's article with this ID number (as scanned), or ``None``."""
+    return (
+        Article.objects.select_related("type", "type__category")
+        .filter(bank=bank, code=code.strip())
+        .first()
+    )
+
+
+def borrower_open_loans(*, borrower: Borrower) -> QuerySet[Loan]:
+    """What the borrower has at home now, the soonest due first."""
+    return (
+        Loan.objects.filter(borrower=borrower, returned_at__isnull=True)
+        .select_related("article", "article__type")
+        .order_by("due_on", "out_at")
+    )
+
+
+def loan_unique_borrowers(*, bank: Bank, start: date, end: date) -> int:
+    """How many different borrowers borrowed from ``start`` to ``end`` (inclusive)."""
+    return (
+        Loan.objects.filter(bank=bank, out_on__gte=start, out_on__lte=end)
+        .values("borrower_pseudonym")
+        .distinct()
+        .count()
+    )

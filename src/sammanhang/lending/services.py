@@ -1,0 +1,581 @@
+"""Writes for Fritidsbanken lending: borrowers, check-out, return, renewal, undo and holds.
+
+Invariants and what guards them:
+
+- One open loan per article: the partial unique constraint ``loan_one_open_per_article``.
+  ``loan_check_out`` also locks the article row (``select_for_update``, a no-op on SQLite,
+  whose IMMEDIATE transactions serialise writers anyway) so a second desk waits and then sees
+  the article as lent; if the constraint still fires, the ``IntegrityError`` becomes the same
+  clear :class:`LendingError`.
+- A borrower's item limit: the borrower row is locked before their open loans are counted,
+  so two desks lending to one borrower cannot both pass the count. Locks are always taken in
+  the order borrower, article, holds, so two transactions cannot deadlock.
+- A hold queue position is unique among waiting holds (``hold_position_unique_while_waiting``);
+  an article is offered to one hold at a time (``hold_one_offer_per_article``).
+
+Every function runs in one transaction and raises :class:`LendingError` with a message for
+the desk (translated) when a rule says no.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import uuid
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from sammanhang.core import clock
+from sammanhang.core.services import audit_record
+from sammanhang.directory.models import OpeningHours, PlaceClosure
+from sammanhang.lending.models import (
+    Article,
+    ArticleStatus,
+    ArticleType,
+    Bank,
+    Borrower,
+    Condition,
+    Hold,
+    HoldStatus,
+    Loan,
+)
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+# A mistaken scan can be undone within the same visit for this long.
+UNDO_WINDOW = timedelta(minutes=15)
+# How long a returned article is kept for the borrower at the front of the queue.
+HOLD_PICKUP_DAYS = 7
+# Never search further than this for an open day (a bank closed for a season has no hours).
+_OPEN_DAY_SEARCH_LIMIT = 60
+
+
+class LendingError(Exception):
+    """A lending rule said no; ``message`` is for the desk, in the active language."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def mobile_normalise(raw: str) -> str:
+    """The number in E.164 (``+46701234567``); Swedish numbers may be written ``070-123 45 67``.
+
+    Raises ``LendingError`` when the text is not a phone number.
+    """
+    digits = re.sub(r"[\s\-().]", "", raw or "")
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    elif digits.startswith("0"):
+        digits = "+46" + digits[1:]
+    if not re.fullmatch(r"\+[1-9][0-9]{6,14}", digits):
+        raise LendingError(_("Enter a mobile number, for example 070-123 45 67."))
+    return digits
+
+
+def borrower_pseudonym(borrower: Borrower) -> str:
+    """A keyed hash that stands for the borrower in the loan history after they are purged.
+
+    Keyed with the site's secret so the number cannot be recovered by hashing every phone
+    number; the same borrower always gets the same pseudonym, so unique-borrower counts hold.
+    """
+    key = f"sammanhang.lending.borrower:{settings.SECRET_KEY}".encode()
+    message = f"{borrower.bank_id}:{borrower.mobile}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def loan_due_date(*, bank: Bank, start: date) -> date:
+    """The bank's first open day at or after ``start`` plus the bank's loan days.
+
+    Open means a weekday in the place's opening hours (within their valid period) that is not
+    a closed day. With no opening hours recorded, plainly ``start`` plus the loan days; with
+    no open day in the next 60 days either.
+    """
+    due = start + timedelta(days=bank.loan_days)
+    # Two queries whatever the number of days searched: the desk does this for every scan.
+    hours = list(
+        OpeningHours.objects.filter(place_id=bank.place_id).values_list(
+            "weekday", "valid_from", "valid_to"
+        )
+    )
+    if not hours:
+        return due
+    last = due + timedelta(days=_OPEN_DAY_SEARCH_LIMIT - 1)
+    closed = set(
+        PlaceClosure.objects.filter(
+            place_id=bank.place_id, date__gte=due, date__lte=last
+        ).values_list("date", flat=True)
+    )
+    for offset in range(_OPEN_DAY_SEARCH_LIMIT):
+        day = due + timedelta(days=offset)
+        if day in closed:
+            continue
+        for weekday, valid_from, valid_to in hours:
+            if (
+                weekday == day.isoweekday()
+                and (valid_from is None or valid_from <= day)
+                and (valid_to is None or valid_to >= day)
+            ):
+                return day
+    return due
+
+
+@transaction.atomic
+def borrower_find_or_register(*, bank: Bank, mobile: str, name: str = "") -> Borrower:
+    """The bank's borrower with this mobile number, registered with ``name`` if new.
+
+    Raises ``LendingError`` for a number that is not a phone number, or for a new number
+    without a name.
+    """
+    number = mobile_normalise(mobile)
+    borrower = Borrower.objects.filter(bank=bank, mobile=number).first()
+    if borrower is not None:
+        return borrower
+    name = name.strip()
+    if not name:
+        raise LendingError(_("No borrower has this number yet. Enter a name to register them."))
+    try:
+        with transaction.atomic():
+            return Borrower.objects.create(
+                bank=bank, mobile=number, name=name, last_activity_at=clock.now()
+            )
+    except IntegrityError:
+        # Another desk registered the same number a moment ago: that is the borrower.
+        return Borrower.objects.get(bank=bank, mobile=number)
+
+
+def _article_unavailable_message(article: Article) -> str:
+    if article.status == ArticleStatus.ON_LOAN:
+        return _("Article %(code)s is already on loan. Return it before lending it again.") % {
+            "code": article.code
+        }
+    if article.status == ArticleStatus.IN_REPAIR:
+        return _("Article %(code)s is in repair and cannot be lent.") % {"code": article.code}
+    if article.status == ArticleStatus.MISSING:
+        return _("Article %(code)s is marked as missing. Return it first.") % {"code": article.code}
+    return _("Article %(code)s is retired and cannot be lent.") % {"code": article.code}
+
+
+def _lock_article(*, bank: Bank, code: str) -> Article:
+    article = Article.objects.select_for_update().filter(bank=bank, code=code.strip()).first()
+    if article is None:
+        raise LendingError(_("No article has the ID number %(code)s.") % {"code": code.strip()})
+    return article
+
+
+@transaction.atomic
+def loan_check_out(
+    *,
+    actor: Actor,
+    bank: Bank,
+    borrower: Borrower,
+    code: str,
+    visit_id: uuid.UUID,
+    override_reason: str = "",
+) -> Loan:
+    """Lend the article with ID number ``code`` to ``borrower``, due on the bank's next open day
+    at or after the loan days.
+
+    Refused with ``LendingError`` when the article is unknown, not available, offered to
+    another borrower's hold, or when the borrower already has the bank's most items on loan
+    (staff may go over the limit with ``override_reason``, which is audited).
+    """
+    now = clock.now()
+    if borrower.bank_id != bank.pk:
+        raise LendingError(_("This borrower is registered at another bank."))
+    # Fixed lock order: borrower, then article.
+    borrower = Borrower.objects.select_for_update().get(pk=borrower.pk)
+    article = _lock_article(bank=bank, code=code)
+    if article.status != ArticleStatus.AVAILABLE:
+        raise LendingError(_article_unavailable_message(article))
+    offered = Hold.objects.filter(offered_article=article, status=HoldStatus.OFFERED).first()
+    if offered is not None and offered.borrower_id != borrower.pk:
+        raise LendingError(
+            _("Article %(code)s is kept for another borrower who reserved it.")
+            % {"code": article.code}
+        )
+    open_count = Loan.objects.filter(borrower=borrower, returned_at__isnull=True).count()
+    override_reason = override_reason.strip()
+    over_limit = open_count >= bank.max_items
+    if over_limit and not override_reason:
+        raise LendingError(
+            _(
+                "%(name)s already has %(count)d items on loan and the limit is %(limit)d. "
+                "Staff may lend more by giving a reason."
+            )
+            % {"name": borrower.name, "count": open_count, "limit": bank.max_items}
+        )
+    override_by = actor if over_limit and actor is not None and actor.is_authenticated else None
+    try:
+        with transaction.atomic():
+            loan = Loan.objects.create(
+                article=article,
+                borrower=borrower,
+                borrower_pseudonym=borrower_pseudonym(borrower),
+                bank=bank,
+                out_at=now,
+                out_on=now.date(),
+                due_on=loan_due_date(bank=bank, start=now.date()),
+                visit_id=visit_id,
+                override_reason=override_reason if over_limit else "",
+                override_by=override_by,  # type: ignore[misc]
+            )
+    except IntegrityError:
+        # The constraint fired: another desk lent the article between our lock and insert
+        # (possible only where row locks are not taken).
+        raise LendingError(
+            _("Article %(code)s is already on loan. Return it before lending it again.")
+            % {"code": article.code}
+        ) from None
+    article.status = ArticleStatus.ON_LOAN
+    article.save(update_fields=["status"])
+    borrower.last_activity_at = now
+    borrower.save(update_fields=["last_activity_at"])
+    if offered is not None:
+        offered.status = HoldStatus.FULFILLED
+        offered.save(update_fields=["status"])
+    if over_limit:
+        audit_record(
+            actor=actor,
+            action="loan.limit_overridden",
+            target=loan,
+            organisation_id=bank.organisation_id,
+            changed_fields=["override_reason"],
+        )
+    return loan
+
+
+@transaction.atomic
+def loan_return(
+    *,
+    bank: Bank,
+    code: str,
+    condition: str = Condition.GOOD,
+    to_repair: bool = False,
+) -> Loan:
+    """Return the article with ID number ``code``; it goes to repair when ``to_repair``,
+    otherwise it is available again and offered to the first waiting hold.
+
+    Raises ``LendingError`` when the article is unknown or not on loan.
+    """
+    now = clock.now()
+    if condition not in Condition.values:
+        raise LendingError(_("Choose the article's condition."))
+    article = _lock_article(bank=bank, code=code)
+    loan = (
+        Loan.objects.select_for_update(of=("self",))
+        .filter(article=article, returned_at__isnull=True)
+        .select_related("borrower")
+        .first()
+    )
+    if loan is None:
+        raise LendingError(_("Article %(code)s is not on loan.") % {"code": article.code})
+    loan.returned_at = now
+    loan.condition_on_return = condition
+    loan.save(update_fields=["returned_at", "condition_on_return"])
+    article.condition = condition
+    article.status = ArticleStatus.IN_REPAIR if to_repair else ArticleStatus.AVAILABLE
+    article.save(update_fields=["condition", "status"])
+    if loan.borrower is not None:
+        loan.borrower.last_activity_at = now
+        loan.borrower.save(update_fields=["last_activity_at"])
+    if not to_repair:
+        hold_offer_next(article=article)
+    return loan
+
+
+@transaction.atomic
+def loan_renew(*, bank: Bank, code: str) -> Loan:
+    """Lend the article again from today: a new due date by the same rule as a check-out.
+
+    Refused with ``LendingError`` when the article is not on loan or someone is waiting for
+    its type and size (they should get it).
+    """
+    today = clock.today()
+    article = _lock_article(bank=bank, code=code)
+    loan = (
+        Loan.objects.select_for_update().filter(article=article, returned_at__isnull=True).first()
+    )
+    if loan is None:
+        raise LendingError(_("Article %(code)s is not on loan.") % {"code": article.code})
+    waiting = Hold.objects.filter(
+        bank=bank, type_id=article.type_id, size=article.size, status=HoldStatus.WAITING
+    ).exists()
+    if waiting:
+        raise LendingError(
+            _(
+                "Someone has reserved this kind of article, so it cannot be renewed. "
+                "Please return it."
+            )
+        )
+    loan.due_on = max(loan.due_on, loan_due_date(bank=bank, start=today))
+    loan.renewed_count += 1
+    loan.save(update_fields=["due_on", "renewed_count"])
+    return loan
+
+
+@transaction.atomic
+def loan_undo(*, actor: Actor, loan: Loan, visit_id: uuid.UUID) -> None:
+    """Take back a mistaken scan: the loan is deleted and the article is available again.
+
+    Only in the same visit and within 15 minutes; otherwise ``LendingError`` (return the
+    article instead, so the history stays true).
+    """
+    now = clock.now()
+    loan = Loan.objects.select_for_update(of=("self",)).select_related("bank").get(pk=loan.pk)
+    if loan.returned_at is not None or loan.visit_id != visit_id or now - loan.out_at > UNDO_WINDOW:
+        raise LendingError(_("This loan can no longer be undone. Return the article instead."))
+    audit_record(
+        actor=actor,
+        action="loan.undone",
+        target=loan,
+        organisation_id=loan.bank.organisation_id,
+    )
+    article = Article.objects.select_for_update().get(pk=loan.article_id)
+    loan.delete()
+    article.status = ArticleStatus.AVAILABLE
+    article.save(update_fields=["status"])
+    hold_offer_next(article=article)
+
+
+@transaction.atomic
+def hold_place(*, bank: Bank, borrower: Borrower, type: ArticleType, size: str = "") -> Hold:
+    """Put ``borrower`` last in the queue for ``type`` in ``size``.
+
+    Raises ``LendingError`` when they already wait for it. Two holds placed at once cannot
+    share a position: the unique constraint refuses one, which then takes the next.
+    """
+    size = size.strip()
+    if borrower.bank_id != bank.pk:
+        raise LendingError(_("This borrower is registered at another bank."))
+    # Queue changes for one article type wait for each other, so the position read next is
+    # the last one; the unique constraint (and the retry) covers SQLite and anything missed.
+    ArticleType.objects.select_for_update().filter(pk=type.pk).first()
+    Borrower.objects.filter(pk=borrower.pk).update(last_activity_at=clock.now())
+    for _attempt in range(10):
+        top = Hold.objects.filter(bank=bank, type=type, size=size).aggregate(top=Max("position"))
+        try:
+            with transaction.atomic():
+                return Hold.objects.create(
+                    bank=bank,
+                    type=type,
+                    size=size,
+                    borrower=borrower,
+                    position=(top["top"] or 0) + 1,
+                    created_at=clock.now(),
+                )
+        except IntegrityError as exc:
+            if (
+                "hold_one_active_per_borrower" in str(exc)
+                or Hold.objects.filter(
+                    bank=bank,
+                    type=type,
+                    size=size,
+                    borrower=borrower,
+                    status__in=[HoldStatus.WAITING, HoldStatus.OFFERED],
+                ).exists()
+            ):
+                raise LendingError(
+                    _("%(name)s has already reserved this article type and size.")
+                    % {"name": borrower.name}
+                ) from None
+    raise LendingError(_("The queue is busy. Please try again."))
+
+
+def hold_offer_next(*, article: Article, today: date | None = None) -> Hold | None:
+    """Offer an available article to the first waiting hold for its type and size.
+
+    Call inside the transaction that made the article available; returns the offered hold.
+    """
+    if article.status != ArticleStatus.AVAILABLE:
+        return None
+    if Hold.objects.filter(offered_article=article, status=HoldStatus.OFFERED).exists():
+        return None
+    hold = (
+        Hold.objects.select_for_update()
+        .filter(
+            bank_id=article.bank_id,
+            type_id=article.type_id,
+            size=article.size,
+            status=HoldStatus.WAITING,
+        )
+        .order_by("position")
+        .first()
+    )
+    if hold is None:
+        return None
+    hold.status = HoldStatus.OFFERED
+    hold.offered_article = article
+    hold.offered_until = (today or clock.today()) + timedelta(days=HOLD_PICKUP_DAYS)
+    hold.save(update_fields=["status", "offered_article", "offered_until"])
+    return hold
+
+
+@transaction.atomic
+def hold_cancel(*, hold: Hold) -> None:
+    """The borrower no longer wants it; an article offered to them goes to the next in line.
+
+    Raises ``LendingError`` when the reservation has already ended.
+    """
+    # Lock order as everywhere: the article before the holds.
+    offered_article_id = (
+        Hold.objects.filter(pk=hold.pk).values_list("offered_article_id", flat=True).first()
+    )
+    article = (
+        Article.objects.select_for_update().filter(pk=offered_article_id).first()
+        if offered_article_id
+        else None
+    )
+    hold = Hold.objects.select_for_update().get(pk=hold.pk)
+    if hold.status not in (HoldStatus.WAITING, HoldStatus.OFFERED):
+        raise LendingError(_("This reservation has already ended."))
+    was_offered = hold.status == HoldStatus.OFFERED
+    hold.status = HoldStatus.CANCELLED
+    hold.save(update_fields=["status"])
+    if was_offered and article is not None:
+        hold_offer_next(article=article)
+
+
+@transaction.atomic
+def hold_expire(*, today: date | None = None) -> int:
+    """Expire offers not picked up in time and pass each article to the next in line.
+
+    Returns how many holds expired; running it twice the same day changes nothing more.
+    """
+    today = today or clock.today()
+    due = list(
+        Hold.objects.filter(status=HoldStatus.OFFERED, offered_until__lt=today)
+        .order_by("offered_article_id")
+        .values_list("pk", "offered_article_id")
+    )
+    expired = 0
+    for hold_id, article_id in due:
+        # Lock order as everywhere: the article before the holds; then look again, because a
+        # desk may have lent the article to the holder meanwhile.
+        article = Article.objects.select_for_update().get(pk=article_id)
+        hold = Hold.objects.select_for_update().get(pk=hold_id)
+        if hold.status != HoldStatus.OFFERED or hold.offered_until is None:
+            continue
+        if hold.offered_until >= today:
+            continue
+        hold.status = HoldStatus.EXPIRED
+        hold.save(update_fields=["status"])
+        expired += 1
+        hold_offer_next(article=article, today=today)
+    return expired
+
+
+def visit_start() -> uuid.UUID:
+    """A new desk visit: the loans made until the borrower leaves share this id."""
+    return uuid.uuid4()
+
+
+@transaction.atomic
+def articles_register(
+    *,
+    actor: Actor,
+    bank: Bank,
+    type: ArticleType,
+    codes: list[str],
+    size: str = "",
+    condition: str = Condition.GOOD,
+    donor: str = "",
+) -> list[Article]:
+    """Register a donation: one article per scanned or typed code, all of one type and size.
+
+    All or nothing: a code used twice in the list or already at the bank refuses the whole
+    donation with ``LendingError`` naming the codes, so the desk can fix them and scan again.
+    """
+    cleaned = [code.strip() for code in codes if code.strip()]
+    if not cleaned:
+        raise LendingError(_("Scan or type at least one ID number."))
+    if condition not in Condition.values:
+        raise LendingError(_("Choose the article's condition."))
+    repeated = sorted({code for code in cleaned if cleaned.count(code) > 1})
+    taken = sorted(
+        Article.objects.filter(bank=bank, code__in=cleaned).values_list("code", flat=True)
+    )
+    clash = sorted(set(repeated) | set(taken))
+    if clash:
+        raise LendingError(
+            _("These ID numbers are already used: %(codes)s.") % {"codes": ", ".join(clash)}
+        )
+    try:
+        with transaction.atomic():
+            articles = [
+                Article.objects.create(
+                    bank=bank,
+                    type=type,
+                    size=size.strip(),
+                    condition=condition,
+                    code=code,
+                    donor=donor.strip(),
+                )
+                for code in cleaned
+            ]
+    except IntegrityError:
+        # Another desk registered one of the codes a moment ago.
+        raise LendingError(
+            _("One of the ID numbers was registered at the same moment. Scan them again.")
+        ) from None
+    for article in articles:
+        audit_record(
+            actor=actor,
+            action="article.registered",
+            target=article,
+            organisation_id=bank.organisation_id,
+        )
+    return articles
+
+
+# The statuses staff set by hand; "on loan" follows from check-out and return only.
+_MANUAL_STATUSES = {
+    ArticleStatus.AVAILABLE,
+    ArticleStatus.IN_REPAIR,
+    ArticleStatus.RETIRED,
+    ArticleStatus.MISSING,
+}
+
+
+@transaction.atomic
+def article_status_set(*, actor: Actor, article: Article, status: str) -> Article:
+    """Mark an article repaired (available), in repair, retired or missing; audited.
+
+    Refused with ``LendingError`` while it is on loan (return it first) or for "on loan",
+    which only a check-out sets. An article made available is offered to the first waiting
+    reservation.
+    """
+    article = Article.objects.select_for_update().select_related("bank").get(pk=article.pk)
+    if status not in _MANUAL_STATUSES:
+        raise LendingError(_("Lend the article at the desk to mark it as on loan."))
+    if article.status == ArticleStatus.ON_LOAN:
+        raise LendingError(
+            _("Article %(code)s is on loan. Return it first.") % {"code": article.code}
+        )
+    if article.status == status:
+        return article
+    article.status = status
+    article.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action="article.status_changed",
+        target=article,
+        organisation_id=article.bank.organisation_id,
+        changed_fields=["status"],
+    )
+    if status != ArticleStatus.AVAILABLE:
+        # The article kept for a reservation cannot be lent now: the hold goes back to waiting
+        # at its own position (never given to another hold), so it is still first in line.
+        Hold.objects.filter(offered_article=article, status=HoldStatus.OFFERED).update(
+            status=HoldStatus.WAITING, offered_article=None, offered_until=None
+        )
+    else:
+        hold_offer_next(article=article)
+    return article
