@@ -63,7 +63,8 @@ def test_a_desk_visit_new_borrower_three_out_one_back_broken_one_renewed(
     from sammanhang.lending.models import ArticleStatus, Condition, Loan
 
     log_in(page, staff)
-    page.goto(f"{live_server.url}/hantera/{staff.slug}/utlan/")
+    page.goto(f"{live_server.url}/hantera/{staff.slug}/")
+    page.get_by_role("link", name="Utlåningsdisken").click()
     expect(page.locator("h1")).to_have_text("Disken: vem lånar?")
     assert_no_axe_violations(page)
 

@@ -257,3 +257,21 @@ def test_return_refusals(desk, bank, make_article):
     assert "Artikel S1 är inte utlånad." in response.content.decode()
     response = desk.post(url, {"code": "S1"})
     assert "Välj artikelns skick." in response.content.decode()
+
+
+def test_the_organisation_page_links_to_the_desk_for_editors_of_a_bank_only(
+    client, bank, make_organisation
+):
+    page = reverse("accounts:organisation_detail", args=[bank.organisation.slug])
+    desk_url = _url("desk_start", bank)
+    client.force_login(_member(bank, "desk", "editor"))
+    content = client.get(page).content.decode()
+    assert f'href="{desk_url}"' in content
+    assert "Utlåningsdisken" in content
+    client.force_login(_member(bank, "reader", "viewer"))
+    assert desk_url not in client.get(page).content.decode()
+    other = make_organisation("Föreningen", boss="editor")
+    client.force_login(User.objects.get(username="boss"))
+    response = client.get(reverse("accounts:organisation_detail", args=[other.slug]))
+    assert response.status_code == 200
+    assert "/utlan/" not in response.content.decode()
