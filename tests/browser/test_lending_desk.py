@@ -59,6 +59,7 @@ def test_a_desk_visit_new_borrower_three_out_one_back_broken_one_renewed(
     fritidsbank: Any,
     log_in: Callable[..., None],
     assert_no_axe_violations: Callable[[Page], None],
+    assert_no_horizontal_scroll: Callable[..., None],
 ) -> None:
     from sammanhang.lending.models import ArticleStatus, Condition, Loan
 
@@ -89,6 +90,8 @@ def test_a_desk_visit_new_borrower_three_out_one_back_broken_one_renewed(
     _scan(page, "L1")
     expect(page.get_by_text("Längdskidor (L1) är utlånad till")).to_be_visible()
     expect(page.locator("tbody tr")).to_have_count(3)
+    assert_no_horizontal_scroll(page)  # a phone or a narrow desk screen: nothing sideways
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     # Scanning S1 again is refused with the service's message; the code stays in the field.
     _scan(page, "S1")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from sammanhang.accounts import services as account_services
 from sammanhang.accounts.models import User
@@ -47,6 +47,22 @@ def _all_urls(bank, borrower, loan):
         ("get", _visit_url(bank, borrower, visit, "receipt")),
         ("get", _url("loan_return", bank)),
     ]
+
+
+def test_every_desk_url_is_in_the_access_test(bank, borrower, make_article):
+    # A new desk page fails here until it is added to _all_urls (and so to the access test).
+    from django.urls import get_resolver
+
+    loan = loan_check_out(
+        actor=None,
+        bank=bank,
+        borrower=borrower,
+        code=make_article("S1").code,
+        visit_id=uuid.uuid4(),
+    )
+    names = {p.name for p in get_resolver().namespace_dict["lending_staff"][1].url_patterns}
+    covered = {resolve(url).url_name for _method, url in _all_urls(bank, borrower, loan)}
+    assert names == covered
 
 
 def test_strangers_get_404_and_viewers_403_on_every_desk_page(
