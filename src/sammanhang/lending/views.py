@@ -100,6 +100,13 @@ def visit(request: HttpRequest, org_slug: str, borrower_id: int, visit: uuid.UUI
                 override_reason=form.cleaned_data.get("override_reason", ""),
             )
         except services.LendingError as exc:
+            # Another desk may have brought the borrower to the limit meanwhile: then ask
+            # for the reason now, keeping what was typed.
+            loans = list(selectors.borrower_open_loans(borrower=borrower))
+            if not over_limit and len(loans) >= bank.max_items:
+                over_limit = True
+                form = CheckOutForm(request.POST, over_limit=True)
+                form.is_valid()
             form.add_error("code", exc.message)
         else:
             article = loan.article
@@ -108,6 +115,12 @@ def visit(request: HttpRequest, org_slug: str, borrower_id: int, visit: uuid.UUI
                 _("%(article)s (%(code)s) is lent until %(due)s.")
                 % {"article": article.type.name, "code": article.code, "due": _day(loan.due_on)},
             )
+            if article.type.needs_guardian_consent:
+                messages.warning(
+                    request,
+                    _("A borrower under 18 needs a guardian's consent for %(article)s.")
+                    % {"article": article.type.name},
+                )
             if article.type.check_out_prompt:
                 messages.warning(
                     request,

@@ -294,3 +294,36 @@ def test_the_organisation_page_links_to_the_desk_for_editors_of_a_bank_only(
     response = client.get(reverse("accounts:organisation_detail", args=[other.slug]))
     assert response.status_code == 200
     assert "/utlan/" not in response.content.decode()
+
+
+def test_check_out_of_safety_gear_reminds_of_the_guardians_consent(
+    desk, bank, borrower, make_article, skates
+):
+    helmet_type = type(skates).objects.create(
+        category=skates.category, name="Hjälm", needs_guardian_consent=True
+    )
+    make_article("H1", type=helmet_type, size="M")
+    response = desk.post(_visit_url(bank, borrower, uuid.uuid4()), {"code": "H1"}, follow=True)
+    content = response.content.decode()
+    assert "En låntagare under 18 år behöver en vårdnadshavares samtycke för Hjälm." in content
+    assert "Kom ihåg" not in content
+
+
+def test_a_limit_reached_at_another_desk_asks_for_the_reason_on_the_next_scan(
+    desk, bank, borrower, make_article
+):
+    bank.max_items = 1
+    bank.save()
+    make_article("S1")
+    make_article("S2")
+    url = _visit_url(bank, borrower, uuid.uuid4())
+    form_page = desk.get(url).content.decode()
+    assert 'name="override_reason"' not in form_page
+    # Meanwhile another desk lends S1 to the same borrower.
+    loan_check_out(actor=None, bank=bank, borrower=borrower, code="S1", visit_id=uuid.uuid4())
+    response = desk.post(url, {"code": "S2"})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "gränsen är 1" in content
+    assert 'name="override_reason"' in content
+    assert 'value="S2"' in content
