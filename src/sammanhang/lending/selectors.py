@@ -39,3 +39,26 @@ def loan_unique_borrowers(*, bank: Bank, start: date, end: date) -> int:
         .distinct()
         .count()
     )
+
+
+def borrower_at_bank(*, bank: Bank, borrower_id: int) -> Borrower | None:
+    """The bank's borrower with this id, or ``None`` (another bank's borrower is not found)."""
+    return Borrower.objects.filter(bank=bank, pk=borrower_id).first()
+
+
+def loan_open_for_borrower(*, borrower: Borrower, loan_id: int) -> Loan | None:
+    """The borrower's open loan with this id, or ``None``."""
+    return (
+        Loan.objects.filter(borrower=borrower, pk=loan_id, returned_at__isnull=True)
+        .select_related("article")
+        .first()
+    )
+
+
+def loan_open_for_article(*, article: Article) -> Loan | None:
+    """The article's open loan with its borrower, or ``None``."""
+    return (
+        Loan.objects.filter(article=article, returned_at__isnull=True)
+        .select_related("borrower")
+        .first()
+    )

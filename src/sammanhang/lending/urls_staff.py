@@ -1,0 +1,27 @@
+"""The lending desk of a Fritidsbank, included below /hantera/<org_slug>/utlan/.
+
+Every view takes the bank through ``lending.access``; all need the desk (editor) role.
+"""
+
+from django.urls import path
+
+from sammanhang.lending import views
+
+app_name = "lending_staff"
+
+urlpatterns = [
+    path("", views.desk_start, name="desk_start"),
+    path("lantagare/<int:borrower_id>/besok/<uuid:visit>/", views.visit, name="visit"),
+    path(
+        "lantagare/<int:borrower_id>/besok/<uuid:visit>/angra/<int:loan_id>/",
+        views.loan_undo,
+        name="loan_undo",
+    ),
+    path(
+        "lantagare/<int:borrower_id>/besok/<uuid:visit>/forlang/<int:loan_id>/",
+        views.loan_renew,
+        name="loan_renew",
+    ),
+    path("lantagare/<int:borrower_id>/besok/<uuid:visit>/kvitto/", views.receipt, name="receipt"),
+    path("aterlamning/", views.loan_return, name="loan_return"),
+]

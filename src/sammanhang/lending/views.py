@@ -1,0 +1,261 @@
+"""The desk of a Fritidsbank: find or register a borrower, lend, undo, renew, return, receipt.
+
+Thin, in the style of ``directory.views_staff``: ``access`` decides who may work at the desk
+(editors; viewers get 403, strangers 404), ``forms`` parse, ``services`` write, ``selectors``
+read. Every change is a POST followed by a redirect with a message; a refusal
+(``LendingError``) is shown on the form, which keeps what was typed. No JavaScript needed:
+the code field submits on Enter, which is what barcode scanners send.
+
+A visit is a UUID in the URL, made when the borrower is found: the loans scanned during it can
+be undone, and its receipt lists them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sammanhang.core import clock
+from sammanhang.lending import selectors, services
+from sammanhang.lending.access import access_bank_by_slug
+from sammanhang.lending.forms import BorrowerFindForm, CheckOutForm, ReturnForm, ReturnScanForm
+from sammanhang.lending.models import Bank, Borrower
+
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def _status(form: forms.Form | None) -> int:
+    return 400 if form is not None and form.is_bound and form.errors else 200
+
+
+def _day(day: date) -> str:
+    return date_format(day, "l j F")
+
+
+def _borrower(bank: Bank, borrower_id: int) -> Borrower:
+    borrower = selectors.borrower_at_bank(bank=bank, borrower_id=borrower_id)
+    if borrower is None:
+        raise Http404
+    return borrower
+
+
+def _visit_redirect(bank: Bank, borrower: Borrower, visit: uuid.UUID) -> HttpResponse:
+    return redirect(
+        "lending_staff:visit", org_slug=bank.organisation.slug, borrower_id=borrower.pk, visit=visit
+    )
+
+
+@login_required
+@GET_POST
+def desk_start(request: HttpRequest, org_slug: str) -> HttpResponse:
+    bank, _role = access_bank_by_slug(request.user, org_slug)
+    form = BorrowerFindForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        # The number is checked first so each refusal lands on the field it is about.
+        field = "mobile"
+        try:
+            services.mobile_normalise(form.cleaned_data["mobile"])
+            field = "name"
+            borrower = services.borrower_find_or_register(
+                bank=bank, mobile=form.cleaned_data["mobile"], name=form.cleaned_data["name"]
+            )
+        except services.LendingError as exc:
+            form.add_error(field, exc.message)
+        else:
+            messages.success(request, _("Visit started for %(name)s.") % {"name": borrower.name})
+            return _visit_redirect(bank, borrower, uuid.uuid4())
+    return render(
+        request,
+        "lending/desk_start.html",
+        {"bank": bank, "organisation": bank.organisation, "form": form},
+        status=_status(form),
+    )
+
+
+@login_required
+@GET_POST
+def visit(request: HttpRequest, org_slug: str, borrower_id: int, visit: uuid.UUID) -> HttpResponse:
+    bank, _role = access_bank_by_slug(request.user, org_slug)
+    borrower = _borrower(bank, borrower_id)
+    loans = list(selectors.borrower_open_loans(borrower=borrower))
+    over_limit = len(loans) >= bank.max_items
+    form = CheckOutForm(request.POST if request.method == "POST" else None, over_limit=over_limit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            loan = services.loan_check_out(
+                actor=request.user,
+                bank=bank,
+                borrower=borrower,
+                code=form.cleaned_data["code"],
+                visit_id=visit,
+                override_reason=form.cleaned_data.get("override_reason", ""),
+            )
+        except services.LendingError as exc:
+            # Another desk may have brought the borrower to the limit meanwhile: then ask
+            # for the reason now, keeping what was typed.
+            loans = list(selectors.borrower_open_loans(borrower=borrower))
+            if not over_limit and len(loans) >= bank.max_items:
+                over_limit = True
+                form = CheckOutForm(request.POST, over_limit=True)
+                form.is_valid()
+            form.add_error("code", exc.message)
+        else:
+            article = loan.article
+            messages.success(
+                request,
+                _("%(article)s (%(code)s) is lent until %(due)s.")
+                % {"article": article.type.name, "code": article.code, "due": _day(loan.due_on)},
+            )
+            if article.type.needs_guardian_consent:
+                messages.warning(
+                    request,
+                    _("A borrower under 18 needs a guardian's consent for %(article)s.")
+                    % {"article": article.type.name},
+                )
+            if article.type.check_out_prompt:
+                messages.warning(
+                    request,
+                    _("Remember: %(prompt)s") % {"prompt": article.type.check_out_prompt},
+                )
+            return _visit_redirect(bank, borrower, visit)
+    return render(
+        request,
+        "lending/visit.html",
+        {
+            "bank": bank,
+            "organisation": bank.organisation,
+            "borrower": borrower,
+            "visit": visit,
+            "loans": loans,
+            "over_limit": over_limit,
+            "form": form,
+        },
+        status=_status(form),
+    )
+
+
+@login_required
+@require_POST
+def loan_undo(
+    request: HttpRequest, org_slug: str, borrower_id: int, visit: uuid.UUID, loan_id: int
+) -> HttpResponse:
+    bank, _role = access_bank_by_slug(request.user, org_slug)
+    borrower = _borrower(bank, borrower_id)
+    loan = selectors.loan_open_for_borrower(borrower=borrower, loan_id=loan_id)
+    if loan is None:
+        raise Http404
+    try:
+        services.loan_undo(actor=request.user, loan=loan, visit_id=visit)
+    except services.LendingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("The scan of %(code)s was undone. The article is available again.")
+            % {"code": loan.article.code},
+        )
+    return _visit_redirect(bank, borrower, visit)
+
+
+@login_required
+@require_POST
+def loan_renew(
+    request: HttpRequest, org_slug: str, borrower_id: int, visit: uuid.UUID, loan_id: int
+) -> HttpResponse:
+    bank, _role = access_bank_by_slug(request.user, org_slug)
+    borrower = _borrower(bank, borrower_id)
+    loan = selectors.loan_open_for_borrower(borrower=borrower, loan_id=loan_id)
+    if loan is None:
+        raise Http404
+    try:
+        renewed = services.loan_renew(bank=bank, code=loan.article.code)
+    except services.LendingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(code)s is renewed until %(due)s.")
+            % {"code": loan.article.code, "due": _day(renewed.due_on)},
+        )
+    return _visit_redirect(bank, borrower, visit)
+
+
+@login_required
+def receipt(
+    request: HttpRequest, org_slug: str, borrower_id: int, visit: uuid.UUID
+) -> HttpResponse:
+    bank, _role = access_bank_by_slug(request.user, org_slug)
+    borrower = _borrower(bank, borrower_id)
+    return render(
+        request,
+        "lending/receipt.html",
+        {
+            "bank": bank,
+            "organisation": bank.organisation,
+            "borrower": borrower,
+            "visit": visit,
+            "loans": selectors.borrower_open_loans(borrower=borrower),
+            "today": clock.today(),
+        },
+    )
+
+
+@login_required
+@GET_POST
+def loan_return(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """Two screens, item by item: scan the code (a GET form), then condition and confirm."""
+    bank, _role = access_bank_by_slug(request.user, org_slug)
+    context: dict[str, object] = {"bank": bank, "organisation": bank.organisation}
+    if request.method == "POST":
+        form = ReturnForm(request.POST)
+        if form.is_valid():
+            try:
+                loan = services.loan_return(
+                    bank=bank,
+                    code=form.cleaned_data["code"],
+                    condition=form.cleaned_data["condition"],
+                    to_repair=form.cleaned_data["to_repair"],
+                )
+            except services.LendingError as exc:
+                form.add_error(None, exc.message)
+            else:
+                if form.cleaned_data["to_repair"]:
+                    text = _("%(code)s is returned and goes to repair.")
+                else:
+                    text = _("%(code)s is returned and can be lent again.")
+                messages.success(request, text % {"code": loan.article.code})
+                return redirect("lending_staff:loan_return", org_slug=bank.organisation.slug)
+        article = selectors.article_by_code(bank=bank, code=request.POST.get("code", ""))
+        loan_open = article and selectors.loan_open_for_article(article=article)
+        context.update(form=form, article=article, loan=loan_open or None)
+        return render(request, "lending/return_confirm.html", context, status=400)
+    if "code" not in request.GET:
+        context["form"] = ReturnScanForm()
+        return render(request, "lending/return_scan.html", context)
+    scan = ReturnScanForm(request.GET)
+    if scan.is_valid():
+        article = selectors.article_by_code(bank=bank, code=scan.cleaned_data["code"])
+        loan_open = article and selectors.loan_open_for_article(article=article)
+        if article is None:
+            scan.add_error(
+                "code",
+                _("No article has the ID number %(code)s.") % {"code": scan.cleaned_data["code"]},
+            )
+        elif not loan_open:
+            scan.add_error("code", _("Article %(code)s is not on loan.") % {"code": article.code})
+        else:
+            context.update(
+                form=ReturnForm(initial={"code": article.code}), article=article, loan=loan_open
+            )
+            return render(request, "lending/return_confirm.html", context)
+    context["form"] = scan
+    return render(request, "lending/return_scan.html", context, status=400)
