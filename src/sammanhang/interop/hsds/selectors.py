@@ -130,10 +130,11 @@ class ServiceFilter:
         return terms
 
 
-def service_list(criteria: ServiceFilter, *, full: bool) -> QuerySet[Activity] | RankedServices:
-    """Public services matching ``criteria``, with what the serialiser reads (``full`` or
-    listed): by relevance when searching (``RankedServices``), else by name."""
-    activities = public_activities()
+def _services_filtered(
+    activities: QuerySet[Activity], criteria: ServiceFilter
+) -> QuerySet[Activity]:
+    """``activities`` narrowed by the filters every service list shares: taxonomy terms,
+    organisation and ``modified_after`` (the text search is each list's own)."""
     terms = criteria.terms()
     if terms is not None:
         activities = activities.filter(_activity_has_terms(terms, "pk", ""))
@@ -141,6 +142,13 @@ def service_list(criteria: ServiceFilter, *, full: bool) -> QuerySet[Activity] |
         activities = activities.filter(organisation=criteria.organization)
     if criteria.modified_after is not None:
         activities = activities.filter(updated_at__gte=criteria.modified_after)
+    return activities
+
+
+def service_list(criteria: ServiceFilter, *, full: bool) -> QuerySet[Activity] | RankedServices:
+    """Public services matching ``criteria``, with what the serialiser reads (``full`` or
+    listed): by relevance when searching (``RankedServices``), else by name."""
+    activities = _services_filtered(public_activities(), criteria)
     if criteria.search.strip():
         return RankedServices(activities, search.parse_query(criteria.search), full=full)
     return with_service_relations(activities.order_by("title", "pk"), full=full)
@@ -326,14 +334,7 @@ class ServiceAtLocations:
 
     @staticmethod
     def _online(criteria: ServiceFilter) -> QuerySet[Activity]:
-        activities = public_activities().filter(online=True)
-        terms = criteria.terms()
-        if terms is not None:
-            activities = activities.filter(_activity_has_terms(terms, "pk", ""))
-        if criteria.organization is not None:
-            activities = activities.filter(organisation=criteria.organization)
-        if criteria.modified_after is not None:
-            activities = activities.filter(updated_at__gte=criteria.modified_after)
+        activities = _services_filtered(public_activities().filter(online=True), criteria)
         if criteria.search.strip():
             activities = search.filter_matching(activities, search.parse_query(criteria.search))
         return activities.order_by("title", "pk")

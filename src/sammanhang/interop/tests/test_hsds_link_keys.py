@@ -16,22 +16,7 @@ from sammanhang.directory import services
 from sammanhang.directory.models import Activity
 from sammanhang.interop.hsds import ids, link_keys, selectors, serialize
 from sammanhang.interop.models import ServiceAtLocationKey, ServiceAtLocationKeyMark
-
-
-def _detail(client, key_id, status=200):
-    response = client.get(f"/api/hsds/service_at_locations/{key_id}")
-    assert response.status_code == status
-    return response.json() if status == 200 else None
-
-
-def _published_ids() -> dict[str, tuple[int, int | None]]:
-    """Every public link's id, computed the way the lists publish them."""
-    found = {}
-    for activity in Activity.objects.filter(status__in=serialize.PUBLIC_STATUSES):
-        for place in serialize.service_at_locations_of(activity):
-            key = str(serialize.service_at_location_id(activity, place))
-            found[key] = (activity.pk, place.pk if place else None)
-    return found
+from sammanhang.interop.tests.links import detail
 
 
 @pytest.mark.django_db
@@ -39,17 +24,17 @@ def test_a_link_added_after_the_first_build_is_found(client, directory):
     activity = directory["activities"]["kvallsfika"]
     centrum = directory["places"]["centrum"]
     soder = directory["places"]["soder"]
-    _detail(client, ids.service_at_location_id(activity.uuid, soder.uuid))
+    detail(client, ids.service_at_location_id(activity.uuid, soder.uuid))
     assert ServiceAtLocationKeyMark.objects.exists()
     new_place = ids.service_at_location_id(activity.uuid, centrum.uuid)
     online = ids.service_at_location_id(activity.uuid, ids.online_location_id(activity.uuid))
-    _detail(client, new_place, status=404)
-    _detail(client, online, status=404)
+    detail(client, new_place, status=404)
+    detail(client, online, status=404)
 
     services.activity_update(actor=None, activity=activity, places=[soder, centrum], online=True)
 
-    assert _detail(client, new_place)["location"]["name"] == "Centrumgården"
-    assert _detail(client, online)["location"]["location_type"] == "virtual"
+    assert detail(client, new_place)["location"]["name"] == "Centrumgården"
+    assert detail(client, online)["location"]["location_type"] == "virtual"
 
 
 @pytest.mark.django_db
@@ -62,7 +47,7 @@ def test_a_link_is_found_when_its_change_was_committed_after_the_last_refresh(cl
     services.activity_update(actor=None, activity=activity, places=[centrum])
     Activity.objects.filter(pk=activity.pk).update(updated_at=timezone.now() - link_keys.GRACE / 2)
 
-    _detail(client, ids.service_at_location_id(activity.uuid, centrum.uuid))
+    detail(client, ids.service_at_location_id(activity.uuid, centrum.uuid))
 
 
 @pytest.mark.django_db
@@ -73,17 +58,17 @@ def test_a_removed_link_or_an_unpublished_activity_is_a_404_and_loses_its_key(cl
     other = directory["activities"]["dagcafe"]
     moved = ids.service_at_location_id(activity.uuid, soder.uuid)
     hidden = ids.service_at_location_id(other.uuid, centrum.uuid)
-    _detail(client, moved)
-    _detail(client, hidden)
+    detail(client, moved)
+    detail(client, hidden)
 
     services.activity_update(actor=None, activity=activity, places=[centrum])
     services.activity_set_status(actor=None, activity=other, status="draft")
 
-    _detail(client, moved, status=404)
-    _detail(client, hidden, status=404)
+    detail(client, moved, status=404)
+    detail(client, hidden, status=404)
     assert not ServiceAtLocationKey.objects.filter(pk__in=[moved, hidden]).exists()
     services.activity_set_status(actor=None, activity=other, status="published")
-    _detail(client, hidden)
+    detail(client, hidden)
 
 
 @pytest.mark.django_db

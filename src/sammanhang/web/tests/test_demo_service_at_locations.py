@@ -12,25 +12,10 @@ from sammanhang.directory import services
 from sammanhang.directory.models import Activity
 from sammanhang.interop.hsds import serialize
 from sammanhang.interop.models import ServiceAtLocationKey
+from sammanhang.interop.tests.links import detail, published_ids
 from sammanhang.web.demo.loader import demo_load
 
 DEMO_TODAY = date(2026, 11, 23)
-
-
-def _detail(client, key_id, status=200):
-    response = client.get(f"/api/hsds/service_at_locations/{key_id}")
-    assert response.status_code == status
-    return response.json() if status == 200 else None
-
-
-def _published_ids() -> dict[str, tuple[int, int | None]]:
-    """Every public link's id, computed the way the lists publish them."""
-    found = {}
-    for activity in Activity.objects.filter(status__in=serialize.PUBLIC_STATUSES):
-        for place in serialize.service_at_locations_of(activity):
-            key = str(serialize.service_at_location_id(activity, place))
-            found[key] = (activity.pk, place.pk if place else None)
-    return found
 
 
 @pytest.mark.django_db
@@ -38,12 +23,12 @@ def test_every_public_link_of_the_demo_is_found_by_its_published_id(client):
     demo_load(today=DEMO_TODAY)
     online = Activity.objects.filter(status="published").earliest("pk")
     services.activity_update(actor=None, activity=online, online=True)
-    published = _published_ids()
+    published = published_ids()
     assert len(published) > 20
     assert any(place is None for _, place in published.values())
 
     for key_id, (activity_pk, place_pk) in published.items():
-        body = _detail(client, key_id)
+        body = detail(client, key_id)
         assert body["id"] == key_id
         assert body["service_id"] == str(Activity.objects.get(pk=activity_pk).uuid)
         if place_pk is None:
