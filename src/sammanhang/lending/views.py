@@ -28,7 +28,7 @@ from sammanhang.core import clock
 from sammanhang.lending import selectors, services
 from sammanhang.lending.access import access_bank_by_slug
 from sammanhang.lending.forms import BorrowerFindForm, CheckOutForm, ReturnForm, ReturnScanForm
-from sammanhang.lending.models import Bank, Borrower
+from sammanhang.lending.models import Bank, Borrower, Loan
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -143,16 +143,24 @@ def visit(request: HttpRequest, org_slug: str, borrower_id: int, visit: uuid.UUI
     )
 
 
-@login_required
-@require_POST
-def loan_undo(
-    request: HttpRequest, org_slug: str, borrower_id: int, visit: uuid.UUID, loan_id: int
-) -> HttpResponse:
+def _open_loan(
+    request: HttpRequest, org_slug: str, borrower_id: int, loan_id: int
+) -> tuple[Bank, Borrower, Loan]:
+    """The borrower's open loan named in the address, at a bank the user may lend for."""
     bank, _role = access_bank_by_slug(request.user, org_slug)
     borrower = _borrower(bank, borrower_id)
     loan = selectors.loan_open_for_borrower(borrower=borrower, loan_id=loan_id)
     if loan is None:
         raise Http404
+    return bank, borrower, loan
+
+
+@login_required
+@require_POST
+def loan_undo(
+    request: HttpRequest, org_slug: str, borrower_id: int, visit: uuid.UUID, loan_id: int
+) -> HttpResponse:
+    bank, borrower, loan = _open_loan(request, org_slug, borrower_id, loan_id)
     try:
         services.loan_undo(actor=request.user, loan=loan, visit_id=visit)
     except services.LendingError as exc:
@@ -171,11 +179,7 @@ def loan_undo(
 def loan_renew(
     request: HttpRequest, org_slug: str, borrower_id: int, visit: uuid.UUID, loan_id: int
 ) -> HttpResponse:
-    bank, _role = access_bank_by_slug(request.user, org_slug)
-    borrower = _borrower(bank, borrower_id)
-    loan = selectors.loan_open_for_borrower(borrower=borrower, loan_id=loan_id)
-    if loan is None:
-        raise Http404
+    bank, borrower, loan = _open_loan(request, org_slug, borrower_id, loan_id)
     try:
         renewed = services.loan_renew(bank=bank, code=loan.article.code)
     except services.LendingError as exc:
