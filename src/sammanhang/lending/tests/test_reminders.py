@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+import threading
+from datetime import date, timedelta
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from sammanhang.core import clock, messaging
 from sammanhang.core.services import personal_data_purge
@@ -14,6 +15,8 @@ from sammanhang.lending.models import ArticleType, Loan, Reminder
 from sammanhang.lending.reminders import _due_reminders, _record_and_send, reminders_send
 
 pytestmark = pytest.mark.django_db
+
+THREADS = 4
 
 
 @pytest.fixture(autouse=True)
@@ -204,3 +207,56 @@ def test_reminders_hold_no_personal_data_and_the_purge_still_works(
     assert Reminder.objects.count() == 2
     assert Loan.objects.get().borrower is None
     assert run("2028-01-10T12:00") == []
+
+
+def test_a_renewal_gives_one_new_due_soon_reminder(
+    settings, open_mon_wed_fri, borrower, make_article, run
+):
+    bank = open_mon_wed_fri
+    make_article("A1")
+    _lend(settings, bank, borrower, "A1")
+    assert len(run("2026-12-12T10:00")) == 1
+    settings.SAMMANHANG_FIXED_NOW = "2026-12-14T12:00"
+    loan = services.loan_renew(bank=bank, code="A1")
+    days_before = (loan.due_on - date(2026, 12, 14)).days - bank.reminder_days
+    assert days_before > 0
+    assert run("2026-12-14T13:00") == []
+    [sms] = run(f"{loan.due_on - timedelta(days=bank.reminder_days)}T10:00")
+    assert "ska lämnas tillbaka senast" in sms.text
+    assert Reminder.objects.filter(kind=Reminder.Kind.DUE_SOON).count() == 2
+
+
+def test_the_job_is_registered():
+    from sammanhang.core.periodic import registered_jobs
+
+    assert "lending_reminders" in {job.name for job in registered_jobs()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_runs_in_threads_send_one_message(settings, open_mon_wed_fri, make_article):
+    bank = open_mon_wed_fri
+    borrower = services.borrower_find_or_register(bank=bank, mobile="0701234567", name="Alva")
+    make_article("A1")
+    make_article("A2")
+    _lend(settings, bank, borrower, "A1", "A2")
+    settings.SAMMANHANG_FIXED_NOW = "2026-12-12T10:00"
+    now = clock.now()
+    barrier = threading.Barrier(THREADS)
+    counts: list[int] = []
+
+    def job() -> None:
+        try:
+            barrier.wait()
+            counts.append(reminders_send(now=now))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=job) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(counts) == [0] * (THREADS - 1) + [1]
+    assert len(messaging.outbox) == 1
+    assert Reminder.objects.count() == 2
