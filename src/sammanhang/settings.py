@@ -200,6 +200,15 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env_str("SAMMANHANG_FROM_EMAIL", "sammanhang@localhost")
 
+# Text messages (Fritidsbanken reminders): a class with send(to, text); see core/messaging.py.
+SAMMANHANG_SMS_BACKEND = env_str(
+    "SAMMANHANG_SMS_BACKEND",
+    "sammanhang.core.messaging.ConsoleSmsBackend"
+    if DEBUG
+    else "sammanhang.core.messaging.FileSmsBackend",
+)
+SAMMANHANG_SMS_FILE_PATH = Path(env_str("SAMMANHANG_SMS_FILE_PATH", str(DATA_DIR / "sms")))
+
 # Who runs this site: shown in the footer and in the accessibility statement.
 SAMMANHANG_OPERATOR_NAME = env_str("SAMMANHANG_OPERATOR_NAME", "Demokommunen")
 SAMMANHANG_CONTACT_EMAIL = env_str("SAMMANHANG_CONTACT_EMAIL", "kontakt@example.se")

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from sammanhang.lending.models import Article, ArticleType, Bank, Branch, Hold, Loan
+from sammanhang.lending.models import Article, ArticleType, Bank, Branch, Hold, Loan, Reminder
 
 
 class BranchInline(admin.TabularInline):
@@ -19,7 +19,16 @@ class BranchInline(admin.TabularInline):
 
 @admin.register(Bank)
 class BankAdmin(admin.ModelAdmin):
-    list_display = ["organisation", "place", "loan_days", "max_items", "borrower_retention_months"]
+    list_display = [
+        "organisation",
+        "place",
+        "loan_days",
+        "max_items",
+        "reminder_days",
+        "overdue_repeat_days",
+        "overdue_reminders_max",
+        "borrower_retention_months",
+    ]
     inlines = [BranchInline]
 
 
@@ -60,3 +69,9 @@ class LoanAdmin(_ReadOnlyAdmin):
 class HoldAdmin(_ReadOnlyAdmin):
     list_display = ["type", "size", "position", "status", "bank"]
     list_filter = ["status", "bank"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(_ReadOnlyAdmin):
+    list_display = ["loan", "kind", "sequence", "sent_at"]
+    list_filter = ["kind"]

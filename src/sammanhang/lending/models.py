@@ -30,6 +30,12 @@ class Bank(models.Model):
     loan_days = models.PositiveSmallIntegerField(_("loan days"), default=14)
     max_items = models.PositiveSmallIntegerField(_("most items per borrower"), default=5)
     reminder_days = models.PositiveSmallIntegerField(_("reminder days before due"), default=2)
+    overdue_repeat_days = models.PositiveSmallIntegerField(
+        _("days between reminders when overdue"), default=7
+    )
+    overdue_reminders_max = models.PositiveSmallIntegerField(
+        _("most reminders when overdue"), default=3
+    )
     borrower_retention_months = models.PositiveSmallIntegerField(
         _("months to keep a borrower after the last return"), default=12
     )
@@ -47,6 +53,10 @@ class Bank(models.Model):
             models.CheckConstraint(
                 condition=models.Q(borrower_retention_months__gte=1),
                 name="bank_retention_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(overdue_repeat_days__gte=1),
+                name="bank_overdue_repeat_positive",
             ),
         ]
 
@@ -340,3 +350,42 @@ class Hold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.size} #{self.position}"
+
+
+class ReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class Reminder(models.Model):
+    """That a reminder about a loan was sent: no text, name or number, only the fact.
+
+    ``sequence`` is the loan's renewal count for "due soon" (one reminder per due date) and
+    1, 2, 3 … for "overdue". The unique constraint is what makes a second message impossible
+    when two runs overlap: the run that records second fails and sends nothing.
+    """
+
+    Kind = ReminderKind
+
+    loan = models.ForeignKey(
+        Loan, verbose_name=_("loan"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    sequence = models.PositiveSmallIntegerField(_("sequence"))
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["loan", "kind", "sequence"], name="reminder_once_per_loan_kind_sequence"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ReminderKind.values), name="reminder_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.sequence} ({self.sent_at:%Y-%m-%d})"

@@ -18,3 +18,13 @@ def _holds_expire(now: datetime) -> str:
 
 # Hourly, so an expired offer passes to the next in line the same morning.
 register(PeriodicJob("lending_holds_expire", timedelta(hours=1), _holds_expire))
+
+
+def _reminders(now: datetime) -> str:
+    from sammanhang.lending.reminders import reminders_send
+
+    return f"{reminders_send(now=now)} reminder messages sent"
+
+
+# Hourly: the first run inside the day window sends; the records keep later runs quiet.
+register(PeriodicJob("lending_reminders", timedelta(hours=1), _reminders))

@@ -8,7 +8,7 @@ from sammanhang.lending import services
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("model", ["bank", "articletype", "article", "loan", "hold"])
+@pytest.mark.parametrize("model", ["bank", "articletype", "article", "loan", "hold", "reminder"])
 def test_platform_admin_sees_the_lending_lists(client, make_user, bank, make_article, model):
     make_article("A1")
     borrower = services.borrower_find_or_register(bank=bank, mobile="0701234567", name="Alva")
