@@ -18,6 +18,7 @@ from datetime import date
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,6 +45,7 @@ from sammanhang.lending.forms import (
 from sammanhang.lending.models import Bank, Borrower
 
 GET_POST = require_http_methods(["GET", "POST"])
+ARTICLES_PER_PAGE = 100
 
 
 def _status(form: forms.BaseForm | None) -> int:
@@ -363,6 +365,10 @@ def article_list(request: HttpRequest, org_slug: str) -> HttpResponse:
         type=filters.get("type"),
         code=filters.get("q", ""),
     )
+    # A bank may hold tens of thousands of articles: a page at a time, filters kept.
+    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    base_query = request.GET.copy()
+    base_query.pop("page", None)
     return render(
         request,
         "lending/article_list.html",
@@ -370,7 +376,9 @@ def article_list(request: HttpRequest, org_slug: str) -> HttpResponse:
             "bank": bank,
             "organisation": bank.organisation,
             "form": form,
-            "articles": articles,
+            "page": page,
+            "articles": page.object_list,
+            "base_query": base_query.urlencode(),
             "filtered": any(filters.values()),
         },
     )

@@ -217,3 +217,17 @@ def test_labels_show_the_barcode_code_and_type_of_the_chosen_articles(
 def test_labels_without_a_choice_say_where_to_choose(desk, bank):
     content = desk.get(_url("labels", bank)).content.decode()
     assert "Inga artiklar är valda." in content
+
+
+def test_a_long_list_comes_a_page_at_a_time_with_its_filters(desk, bank, make_article, monkeypatch):
+    from sammanhang.lending import views
+
+    for number in range(5):
+        make_article(f"S{number}")
+    make_article("X1")
+    monkeypatch.setattr(views, "ARTICLES_PER_PAGE", 2)
+    content = desk.get(_url("article_list", bank), {"q": "S", "page": 2}).content.decode()
+    assert re.findall(r'/artiklar/\d+/">([^<]+)</a>', content) == ["S2", "S3"]
+    assert "5 artiklar" in content
+    assert "Sida 2 av 3" in content
+    assert "?q=S&amp;page=3" in content
