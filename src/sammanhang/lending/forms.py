@@ -118,6 +118,17 @@ class DonationForm(forms.Form):
             "category"
         ).order_by("name")
 
+    def clean_codes(self) -> str:
+        codes: str = self.cleaned_data["codes"]
+        # The database holds 60 characters; a longer line is two scans run together.
+        too_long = [line.strip() for line in codes.splitlines() if len(line.strip()) > 60]
+        if too_long:
+            raise forms.ValidationError(
+                _("An ID number has at most 60 characters. Check this line: %(code)s"),
+                params={"code": too_long[0]},
+            )
+        return codes
+
     def code_list(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["codes"].splitlines() if line.strip()]
 

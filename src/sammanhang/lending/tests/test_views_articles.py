@@ -93,6 +93,19 @@ def test_an_empty_list_of_codes_says_what_to_do(desk, bank, skates):
     assert not Article.objects.exists()
 
 
+def test_a_code_longer_than_the_database_holds_is_refused_on_the_field(desk, bank, skates):
+    long_code = "FB-" + "1" * 60
+    response = desk.post(
+        _url("donation_register", bank), _donation(skates, codes=f"S1\n{long_code}")
+    )
+    assert response.status_code == 400
+    assert (
+        f"Ett ID-nummer har högst 60 tecken. Kontrollera den här raden: {long_code}"
+        in response.content.decode()
+    )
+    assert not Article.objects.exists()
+
+
 def test_a_donation_without_a_type_is_refused_and_keeps_the_codes(desk, bank, skates):
     response = desk.post(_url("donation_register", bank), _donation(skates, type=""))
     assert response.status_code == 400
