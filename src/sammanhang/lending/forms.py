@@ -9,7 +9,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sammanhang.lending.models import Condition
+from sammanhang.directory.models import Term
+from sammanhang.lending.models import ArticleStatus, ArticleType, Condition
 
 
 class BorrowerFindForm(forms.Form):
@@ -72,4 +73,126 @@ class ReturnForm(forms.Form):
     to_repair = forms.BooleanField(
         label=_("Needs repair before it is lent again"),
         required=False,
+    )
+
+
+class DonationForm(forms.Form):
+    """A donation: many articles of one type, size and condition, one code per line."""
+
+    type = forms.ModelChoiceField(
+        label=_("Article type"),
+        queryset=ArticleType.objects.none(),
+        empty_label=_("Choose a type"),
+        error_messages={"required": _("Choose the article type.")},
+    )
+    size = forms.CharField(
+        label=_("Size (if it has one)"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    condition = forms.ChoiceField(
+        label=_("Condition"),
+        choices=Condition.choices,
+        initial=Condition.GOOD,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the article's condition.")},
+    )
+    donor = forms.CharField(
+        label=_("Donor (only if they want to be named)"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty for an anonymous gift."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    codes = forms.CharField(
+        label=_("Scan or type the ID numbers, one per line"),
+        help_text=_("A barcode scanner starts a new line after each code by itself."),
+        widget=forms.Textarea(attrs={"rows": 8, "autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": _("Scan or type at least one ID number.")},
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["type"].queryset = ArticleType.objects.select_related(  # type: ignore[attr-defined]
+            "category"
+        ).order_by("name")
+
+    def clean_codes(self) -> str:
+        codes: str = self.cleaned_data["codes"]
+        # The database holds 60 characters; a longer line is two scans run together.
+        too_long = [line.strip() for line in codes.splitlines() if len(line.strip()) > 60]
+        if too_long:
+            raise forms.ValidationError(
+                _("An ID number has at most 60 characters. Check this line: %(code)s"),
+                params={"code": too_long[0]},
+            )
+        return codes
+
+    def code_list(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["codes"].splitlines() if line.strip()]
+
+
+class ArticleTypeForm(forms.ModelForm):
+    """Parsing only: ``services.article_type_create`` writes and refuses a name used twice."""
+
+    class Meta:
+        model = ArticleType
+        fields = ["name", "category", "needs_guardian_consent", "check_out_prompt"]
+        labels = {
+            "name": _("Name of the type"),
+            "category": _("Category"),
+            "needs_guardian_consent": _(
+                "Safety gear: a borrower under 18 needs a guardian's consent"
+            ),
+            "check_out_prompt": _("Reminder shown at check-out (optional)"),
+        }
+        error_messages = {
+            "name": {"required": _("Give the type a name, for example Hockey skates.")},
+            "category": {"required": _("Choose the category.")},
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        category = self.fields["category"]
+        category.queryset = Term.objects.filter(  # type: ignore[attr-defined]
+            taxonomy="sammanhang-utrustning"
+        ).order_by("name_sv")
+        category.empty_label = _("Choose a category")  # type: ignore[attr-defined]
+
+    def validate_unique(self) -> None:
+        # The service says in plain words that the name is taken; see article_type_create.
+        return None
+
+
+class ArticleFilterForm(forms.Form):
+    """The article list's filters, a GET form: every field may be empty."""
+
+    q = forms.CharField(label=_("ID number"), max_length=60, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All")), *ArticleStatus.choices], required=False
+    )
+    type = forms.ModelChoiceField(
+        label=_("Article type"),
+        queryset=ArticleType.objects.order_by("name"),
+        empty_label=_("All"),
+        required=False,
+    )
+
+
+# The statuses staff may choose on an article's page (see services.article_status_set).
+MANUAL_STATUS_CHOICES = [
+    (ArticleStatus.AVAILABLE, _("Available (for example repaired or found)")),
+    (ArticleStatus.IN_REPAIR, _("In repair")),
+    (ArticleStatus.RETIRED, _("Retired (scrapped)")),
+    (ArticleStatus.MISSING, _("Missing")),
+]
+
+
+class ArticleStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("New status"),
+        choices=MANUAL_STATUS_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the new status.")},
     )

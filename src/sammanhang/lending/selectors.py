@@ -10,7 +10,7 @@ from datetime import date
 
 from django.db.models import QuerySet
 
-from sammanhang.lending.models import Article, Bank, Borrower, Loan
+from sammanhang.lending.models import Article, ArticleType, Bank, Borrower, Loan
 
 
 def article_by_code(*, bank: Bank, code: str) -> Article | None:
@@ -62,3 +62,35 @@ def loan_open_for_article(*, article: Article) -> Loan | None:
         .select_related("borrower")
         .first()
     )
+
+
+def article_list(
+    *,
+    bank: Bank,
+    status: str = "",
+    type: ArticleType | None = None,
+    code: str = "",
+) -> QuerySet[Article]:
+    """The bank's articles, filtered by status and type; ``code`` matches part of the ID."""
+    articles = Article.objects.filter(bank=bank).select_related("type").order_by("code")
+    if status:
+        articles = articles.filter(status=status)
+    if type is not None:
+        articles = articles.filter(type=type)
+    if code.strip():
+        articles = articles.filter(code__icontains=code.strip())
+    return articles
+
+
+def article_at_bank(*, bank: Bank, article_id: int) -> Article | None:
+    """The bank's article with this id, or ``None`` (another bank's article is not found)."""
+    return (
+        Article.objects.select_related("type", "type__category")
+        .filter(bank=bank, pk=article_id)
+        .first()
+    )
+
+
+def articles_for_labels(*, bank: Bank, ids: list[int]) -> QuerySet[Article]:
+    """The bank's articles with these ids, in code order, for printing labels."""
+    return Article.objects.filter(bank=bank, pk__in=ids).select_related("type").order_by("code")

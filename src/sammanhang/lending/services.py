@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from sammanhang.core import clock
 from sammanhang.core.services import audit_record
-from sammanhang.directory.models import OpeningHours, PlaceClosure
+from sammanhang.directory.models import OpeningHours, PlaceClosure, Term
 from sammanhang.lending.models import (
     Article,
     ArticleStatus,
@@ -579,3 +579,47 @@ def article_status_set(*, actor: Actor, article: Article, status: str) -> Articl
     else:
         hold_offer_next(article=article)
     return article
+
+
+def article_type_create(
+    *,
+    actor: Actor,
+    bank: Bank,
+    category: Term,
+    name: str,
+    needs_guardian_consent: bool = False,
+    check_out_prompt: str = "",
+) -> ArticleType:
+    """A new article type under a term of the equipment taxonomy, made from the desk; audited.
+
+    Types are shared by all banks (the national inventory counts by them), so a name already
+    used in the category is refused with ``LendingError`` rather than made twice.
+    """
+    name = name.strip()
+    if not name:
+        raise LendingError(_("Give the type a name, for example Hockey skates."))
+    if category.taxonomy != "sammanhang-utrustning":
+        raise LendingError(_("Choose a category of equipment."))
+    if ArticleType.objects.filter(category=category, name__iexact=name).exists():
+        raise LendingError(
+            _("There is already a type called %(name)s in this category.") % {"name": name}
+        )
+    try:
+        with transaction.atomic():
+            article_type = ArticleType.objects.create(
+                category=category,
+                name=name,
+                needs_guardian_consent=needs_guardian_consent,
+                check_out_prompt=check_out_prompt.strip(),
+            )
+    except IntegrityError:
+        raise LendingError(
+            _("There is already a type called %(name)s in this category.") % {"name": name}
+        ) from None
+    audit_record(
+        actor=actor,
+        action="article_type.created",
+        target=article_type,
+        organisation_id=bank.organisation_id,
+    )
+    return article_type

@@ -24,4 +24,9 @@ urlpatterns = [
     ),
     path("lantagare/<int:borrower_id>/besok/<uuid:visit>/kvitto/", views.receipt, name="receipt"),
     path("aterlamning/", views.loan_return, name="loan_return"),
+    path("gava/", views.donation_register, name="donation_register"),
+    path("artikeltyp/ny/", views.article_type_new, name="article_type_new"),
+    path("artiklar/", views.article_list, name="article_list"),
+    path("artiklar/<int:article_id>/", views.article_detail, name="article_detail"),
+    path("etiketter/", views.labels, name="labels"),
 ]

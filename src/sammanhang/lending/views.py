@@ -18,22 +18,37 @@ from datetime import date
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sammanhang.core import clock
 from sammanhang.lending import selectors, services
 from sammanhang.lending.access import access_bank_by_slug
-from sammanhang.lending.forms import BorrowerFindForm, CheckOutForm, ReturnForm, ReturnScanForm
+from sammanhang.lending.barcode import BarcodeError, code128b_svg
+from sammanhang.lending.forms import (
+    ArticleFilterForm,
+    ArticleStatusForm,
+    ArticleTypeForm,
+    BorrowerFindForm,
+    CheckOutForm,
+    DonationForm,
+    ReturnForm,
+    ReturnScanForm,
+)
 from sammanhang.lending.models import Bank, Borrower, Loan
 
 GET_POST = require_http_methods(["GET", "POST"])
+ARTICLES_PER_PAGE = 100
 
 
-def _status(form: forms.Form | None) -> int:
+def _status(form: forms.BaseForm | None) -> int:
     return 400 if form is not None and form.is_bound and form.errors else 200
 
 
@@ -263,3 +278,171 @@ def loan_return(request: HttpRequest, org_slug: str) -> HttpResponse:
             return render(request, "lending/return_confirm.html", context)
     context["form"] = scan
     return render(request, "lending/return_scan.html", context, status=400)
+
+
+def _label_url(bank: Bank, ids: list[int]) -> str:
+    query = urlencode([("id", pk) for pk in ids])
+    return f"{reverse('lending_staff:labels', args=[bank.organisation.slug])}?{query}"
+
+
+@login_required
+@GET_POST
+def donation_register(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """Register a donation: one type, size and condition, then the codes one per line."""
+    bank, _role = access_bank_by_slug(request.user, org_slug)
+    initial = {"type": request.GET.get("type")} if request.method == "GET" else None
+    form = DonationForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            articles = services.articles_register(
+                actor=request.user,
+                bank=bank,
+                type=form.cleaned_data["type"],
+                codes=form.code_list(),
+                size=form.cleaned_data["size"],
+                condition=form.cleaned_data["condition"],
+                donor=form.cleaned_data["donor"],
+            )
+        except services.LendingError as exc:
+            form.add_error("codes", exc.message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d article is registered. Print its label below.",
+                    "%(count)d articles are registered. Print their labels below.",
+                    len(articles),
+                )
+                % {"count": len(articles)},
+            )
+            return redirect(_label_url(bank, [article.pk for article in articles]))
+    return render(
+        request,
+        "lending/donation.html",
+        {"bank": bank, "organisation": bank.organisation, "form": form},
+        status=_status(form),
+    )
+
+
+@login_required
+@GET_POST
+def article_type_new(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """A small screen for a type the donation needs but nobody has made yet."""
+    bank, _role = access_bank_by_slug(request.user, org_slug)
+    form = ArticleTypeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            article_type = services.article_type_create(
+                actor=request.user,
+                bank=bank,
+                category=form.cleaned_data["category"],
+                name=form.cleaned_data["name"],
+                needs_guardian_consent=form.cleaned_data["needs_guardian_consent"],
+                check_out_prompt=form.cleaned_data["check_out_prompt"],
+            )
+        except services.LendingError as exc:
+            form.add_error("name", exc.message)
+        else:
+            messages.success(
+                request,
+                _("The type %(name)s is created. Now register the donation.")
+                % {"name": article_type.name},
+            )
+            url = reverse("lending_staff:donation_register", args=[bank.organisation.slug])
+            return redirect(f"{url}?{urlencode({'type': article_type.pk})}")
+    return render(
+        request,
+        "lending/article_type_form.html",
+        {"bank": bank, "organisation": bank.organisation, "form": form},
+        status=_status(form),
+    )
+
+
+@login_required
+def article_list(request: HttpRequest, org_slug: str) -> HttpResponse:
+    bank, _role = access_bank_by_slug(request.user, org_slug)
+    form = ArticleFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    articles = selectors.article_list(
+        bank=bank,
+        status=filters.get("status", ""),
+        type=filters.get("type"),
+        code=filters.get("q", ""),
+    )
+    # A bank may hold tens of thousands of articles: a page at a time, filters kept.
+    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    base_query = request.GET.copy()
+    base_query.pop("page", None)
+    return render(
+        request,
+        "lending/article_list.html",
+        {
+            "bank": bank,
+            "organisation": bank.organisation,
+            "form": form,
+            "page": page,
+            "articles": page.object_list,
+            "base_query": base_query.urlencode(),
+            "filtered": any(filters.values()),
+        },
+    )
+
+
+@login_required
+@GET_POST
+def article_detail(request: HttpRequest, org_slug: str, article_id: int) -> HttpResponse:
+    """An article's page: what it is, and a form to mark it repaired, in repair, retired or
+    missing (``article_status_set``; an article on loan must be returned first)."""
+    bank, _role = access_bank_by_slug(request.user, org_slug)
+    article = selectors.article_at_bank(bank=bank, article_id=article_id)
+    if article is None:
+        raise Http404
+    form = ArticleStatusForm(
+        request.POST if request.method == "POST" else None, initial={"status": article.status}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            article = services.article_status_set(
+                actor=request.user, article=article, status=form.cleaned_data["status"]
+            )
+        except services.LendingError as exc:
+            form.add_error("status", exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(code)s is now: %(status)s.")
+                % {"code": article.code, "status": article.get_status_display()},
+            )
+            return redirect("lending_staff:article_detail", bank.organisation.slug, article.pk)
+    return render(
+        request,
+        "lending/article_detail.html",
+        {
+            "bank": bank,
+            "organisation": bank.organisation,
+            "article": article,
+            "form": form,
+            "loan": selectors.loan_open_for_article(article=article),
+            "label_url": _label_url(bank, [article.pk]),
+        },
+        status=_status(form),
+    )
+
+
+@login_required
+def labels(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """Labels to print for the chosen articles (``?id=…&id=…``): barcode, code and type."""
+    bank, _role = access_bank_by_slug(request.user, org_slug)
+    ids = [int(value) for value in request.GET.getlist("id") if value.isdigit()]
+    articles = list(selectors.articles_for_labels(bank=bank, ids=ids))
+    for article in articles:
+        # Codes are printable ASCII in practice; one that is not gets its label without bars.
+        try:
+            article.barcode = code128b_svg(article.code)  # type: ignore[attr-defined]
+        except BarcodeError:
+            article.barcode = ""  # type: ignore[attr-defined]
+    return render(
+        request,
+        "lending/labels.html",
+        {"bank": bank, "organisation": bank.organisation, "articles": articles},
+    )

@@ -443,3 +443,23 @@ def test_a_borrower_of_another_bank_is_refused(bank, make_article, make_organisa
     with pytest.raises(LendingError) as error:
         _lend(bank, stranger, "A1")
     assert error.value.message == "Låntagaren är registrerad hos en annan bank."
+
+
+def test_article_type_create_needs_a_name_and_an_equipment_category(bank, skates):
+    from sammanhang.directory.models import Term
+    from sammanhang.lending.models import ArticleType
+    from sammanhang.lending.services import LendingError, article_type_create
+
+    with pytest.raises(LendingError, match="Ge typen ett namn"):
+        article_type_create(actor=None, bank=bank, category=skates.category, name="  ")
+    other = Term.objects.exclude(taxonomy="sammanhang-utrustning").first()
+    assert other is not None
+    with pytest.raises(LendingError, match="Välj en kategori av utrustning."):
+        article_type_create(actor=None, bank=bank, category=other, name="Boll")
+    with pytest.raises(LendingError, match="Det finns redan en typ som heter HOCKEYSKRIDSKOR"):
+        article_type_create(actor=None, bank=bank, category=skates.category, name="HOCKEYSKRIDSKOR")
+    made = article_type_create(
+        actor=None, bank=bank, category=skates.category, name=" Konståkningsskridskor "
+    )
+    assert made.name == "Konståkningsskridskor"
+    assert ArticleType.objects.count() == 2
