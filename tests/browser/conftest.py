@@ -117,6 +117,9 @@ def assert_no_axe_violations(axe_source: str) -> Callable[[Page], None]:
     violation, listing rule, impact, help, target selectors and the HTML of every node."""
 
     def check(page: Page) -> None:
+        # A click on a link returns once the navigation has started; until the new document
+        # is parsed it has no <head> to inject axe into (a race CI lost once).
+        page.wait_for_load_state("domcontentloaded")
         if not page.evaluate("() => typeof window.axe === 'object'"):
             page.add_script_tag(content=axe_source)
         violations = page.evaluate(
