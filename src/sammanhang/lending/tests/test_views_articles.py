@@ -219,10 +219,10 @@ def test_labels_show_the_barcode_code_and_type_of_the_chosen_articles(
     foreign = Article.objects.create(bank=other, type=skates, code="N1")
     content = desk.get(_url("labels", bank), {"id": [one.pk, foreign.pk, "x"]}).content.decode()
     assert content.count('class="barcode"') == 1
-    assert '<p class="label__code">S1</p>' in content
+    # Only the chosen article of this bank; the codes are read from the labels, since a short
+    # code such as "N1" can turn up anywhere in a page (the CSRF token, for one).
+    assert re.findall(r'<p class="label__code">([^<]*)</p>', content) == ["S1"]
     assert "Hockeyskridskor · 38" in content
-    assert "N1" not in content
-    assert "S2" not in content
     bars = sum(int(w) for w in re.findall(r'<rect x="\d+" y="0" width="(\d+)"', content))
     assert bars == code128b_modules("S1").count("1")
 
