@@ -7,6 +7,7 @@ refusals (``LendingError``) are put on the form by the views, so what was typed 
 from __future__ import annotations
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from sammanhang.directory.models import Term
@@ -195,4 +196,68 @@ class ArticleStatusForm(forms.Form):
         choices=MANUAL_STATUS_CHOICES,
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose the new status.")},
+    )
+
+
+class HoldForm(forms.Form):
+    """Reserve an article type in a size for the borrower at the desk."""
+
+    type = forms.ModelChoiceField(
+        label=_("Article type"),
+        queryset=ArticleType.objects.none(),
+        empty_label=_("Choose a type"),
+        error_messages={"required": _("Choose the article type.")},
+    )
+    size = forms.CharField(
+        label=_("Size (if it has one)"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: object, types: QuerySet[ArticleType], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["type"].queryset = types  # type: ignore[attr-defined]
+
+
+class ReserveForm(HoldForm):
+    """A reservation from home: the type and size, then only a name and a mobile number."""
+
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": _("Enter your name.")},
+    )
+    mobile = forms.CharField(
+        label=_("Your mobile number"),
+        max_length=40,
+        help_text=_("We send a code to this number to check that it is yours."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        error_messages={"required": _("Enter your mobile number.")},
+    )
+
+
+class ReserveCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("The code in the text message"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+        error_messages={"required": _("Enter the code from the text message.")},
+    )
+
+
+class ReceiptEmailForm(forms.Form):
+    """Where to email the receipt: used once to send and never stored."""
+
+    email = forms.EmailField(
+        label=_("Email address (not saved)"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        error_messages={
+            "required": _("Enter the email address to send the receipt to."),
+            "invalid": _("Enter an email address like name@example.se."),
+        },
     )

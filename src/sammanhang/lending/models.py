@@ -316,6 +316,10 @@ class Hold(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.WAITING
     )
+    # When the borrower was told by SMS that the offered article waits for them; empty while
+    # not yet told (an offer made at night is told in the morning). Claimed by a conditional
+    # UPDATE, so two runs cannot both send.
+    notified_at = models.DateTimeField(_("borrower told at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("hold")

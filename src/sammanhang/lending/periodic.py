@@ -28,3 +28,13 @@ def _reminders(now: datetime) -> str:
 
 # Hourly: the first run inside the day window sends; the records keep later runs quiet.
 register(PeriodicJob("lending_reminders", timedelta(hours=1), _reminders))
+
+
+def _hold_notices(now: datetime) -> str:
+    from sammanhang.lending.reminders import hold_offers_notify
+
+    return f"{hold_offers_notify(now=now)} reservation messages sent"
+
+
+# Hourly: an offer made in the evening or at night is told by the first run after 09:00.
+register(PeriodicJob("lending_hold_notices", timedelta(hours=1), _hold_notices))

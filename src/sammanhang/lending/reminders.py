@@ -1,4 +1,5 @@
-"""Reminders by SMS before a loan is due and when it is overdue.
+"""Reminders by SMS before a loan is due and when it is overdue, and the SMS that a
+reservation waits to be picked up.
 
 Run by the periodic job ``lending_reminders`` (hourly). Rules:
 
@@ -15,6 +16,13 @@ Each reminder is recorded before the message is sent (the message goes on commit
 that overlap both try to record the same (loan, kind, sequence); the database refuses the
 second, which then sends nothing. A message lost by the provider after commit is not resent:
 too few reminders is kinder than too many.
+
+A reservation offered an article (``services.hold_offer_next``) is told once by SMS, in the
+same day window: right after the offer is committed, or by the hourly job
+``lending_hold_notices`` for offers made outside the window. ``Hold.notified_at`` is claimed
+by a conditional UPDATE (``... WHERE notified_at IS NULL``) in the transaction that sends the
+message on commit: of two runs at once, the database lets one update the row and the other
+sees zero rows and sends nothing.
 """
 
 from __future__ import annotations
@@ -30,7 +38,15 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from sammanhang.core.messaging import sms_send
-from sammanhang.lending.models import Bank, Borrower, Loan, Reminder, ReminderKind
+from sammanhang.lending.models import (
+    Bank,
+    Borrower,
+    Hold,
+    HoldStatus,
+    Loan,
+    Reminder,
+    ReminderKind,
+)
 
 # The day window for messages, in local time.
 SEND_FROM = time(9)
@@ -139,4 +155,73 @@ def _record_and_send(
     except IntegrityError:
         # Another run recorded (and so sends) at least one of these; this run stays quiet.
         return False
+    return True
+
+
+def in_day_window(now: datetime) -> bool:
+    """Whether messages may be sent at ``now`` (09:00 to 19:00 local time)."""
+    return SEND_FROM <= timezone.localtime(now).time() < SEND_UNTIL
+
+
+def hold_offer_text(*, hold: Hold) -> str:
+    """The message that the reserved article waits: what, where, until when, no fees."""
+    bank = hold.bank
+    item = hold.type.name
+    if hold.size:
+        item = _("%(item)s in size %(size)s") % {"item": item, "size": hold.size}
+    parts = [
+        _(
+            "Hi %(name)s! Your reservation of %(item)s is ready to pick up at %(bank)s "
+            "by %(date)s at the latest."
+        )
+        % {
+            "name": hold.borrower.name,
+            "item": item,
+            "bank": bank,
+            "date": dateformat.format(hold.offered_until, "l j F") if hold.offered_until else "",
+        }
+    ]
+    parts.append(_("No fees."))
+    phone = bank.organisation.phone
+    if phone:
+        parts.append(_("Can't come, or no longer need it? Call %(phone)s.") % {"phone": phone})
+    return " ".join(parts)
+
+
+def hold_offers_notify(*, now: datetime, hold_ids: list[int] | None = None) -> int:
+    """Tell each borrower whose reservation was offered and not yet told; returns how many
+    messages were sent. Outside the day window nothing is sent (the next run catches up);
+    ``hold_ids`` limits the run to those holds (a fresh offer)."""
+    if not in_day_window(now):
+        return 0
+    holds = (
+        Hold.objects.filter(
+            status=HoldStatus.OFFERED,
+            notified_at__isnull=True,
+            offered_until__gte=timezone.localdate(now),
+        )
+        .select_related("bank__organisation", "borrower", "type")
+        .order_by("pk")
+    )
+    if hold_ids is not None:
+        holds = holds.filter(pk__in=hold_ids)
+    sent = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for hold in holds:
+            if _claim_and_send(hold=hold, now=now):
+                sent += 1
+    return sent
+
+
+def _claim_and_send(*, hold: Hold, now: datetime) -> bool:
+    text = hold_offer_text(hold=hold)
+    mobile = hold.borrower.mobile
+    with transaction.atomic():
+        claimed = Hold.objects.filter(
+            pk=hold.pk, status=HoldStatus.OFFERED, notified_at__isnull=True
+        ).update(notified_at=now)
+        if not claimed:
+            # Told already by another run, or no longer offered: stay quiet.
+            return False
+        transaction.on_commit(lambda: sms_send(to=mobile, text=text))
     return True

@@ -8,9 +8,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from sammanhang.lending.models import Article, ArticleType, Bank, Borrower, Loan
+from sammanhang.lending.models import (
+    Article,
+    ArticleStatus,
+    ArticleType,
+    Bank,
+    Borrower,
+    Hold,
+    HoldStatus,
+    Loan,
+)
 
 
 def article_by_code(*, bank: Bank, code: str) -> Article | None:
@@ -94,3 +104,79 @@ def article_at_bank(*, bank: Bank, article_id: int) -> Article | None:
 def articles_for_labels(*, bank: Bank, ids: list[int]) -> QuerySet[Article]:
     """The bank's articles with these ids, in code order, for printing labels."""
     return Article.objects.filter(bank=bank, pk__in=ids).select_related("type").order_by("code")
+
+
+def _with_queue_place(holds: QuerySet[Hold]) -> QuerySet[Hold]:
+    """Annotate ``queue_place``: 1 for the first waiting in its queue (positions have gaps
+    once holds end, so the place is counted, not read)."""
+    ahead = (
+        Hold.objects.filter(
+            bank_id=OuterRef("bank_id"),
+            type_id=OuterRef("type_id"),
+            size=OuterRef("size"),
+            status=HoldStatus.WAITING,
+            position__lte=OuterRef("position"),
+        )
+        .order_by()
+        .values("bank_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return holds.annotate(queue_place=Coalesce(Subquery(ahead, output_field=IntegerField()), 0))
+
+
+def borrower_holds(*, borrower: Borrower) -> QuerySet[Hold]:
+    """The borrower's reservations still going (waiting or offered), with ``queue_place``."""
+    holds = (
+        Hold.objects.filter(borrower=borrower, status__in=[HoldStatus.WAITING, HoldStatus.OFFERED])
+        .select_related("type", "offered_article")
+        .order_by("created_at", "pk")
+    )
+    return _with_queue_place(holds)
+
+
+def hold_queues(*, bank: Bank) -> QuerySet[Hold]:
+    """The bank's waiting reservations, queue by queue (type name, size), first in line first."""
+    holds = (
+        Hold.objects.filter(bank=bank, status=HoldStatus.WAITING)
+        .select_related("type", "borrower")
+        .order_by("type__name", "type_id", "size", "position")
+    )
+    return _with_queue_place(holds)
+
+
+def holds_offered(*, bank: Bank) -> QuerySet[Hold]:
+    """The articles kept on the shelf for a reservation, the last pick-up day soonest first."""
+    return (
+        Hold.objects.filter(bank=bank, status=HoldStatus.OFFERED)
+        .select_related("type", "borrower", "offered_article")
+        .order_by("offered_until", "offered_article__code")
+    )
+
+
+def hold_at_bank(*, bank: Bank, hold_id: int) -> Hold | None:
+    """The bank's reservation with this id, or ``None``."""
+    return Hold.objects.filter(bank=bank, pk=hold_id).select_related("borrower", "type").first()
+
+
+def hold_queue_place(*, hold: Hold) -> int:
+    """Where a waiting reservation stands in its queue (1 = next); 0 when not waiting."""
+    annotated = _with_queue_place(Hold.objects.filter(pk=hold.pk)).first()
+    place: int = getattr(annotated, "queue_place", 0)
+    return place
+
+
+def article_types_to_reserve(*, bank: Bank) -> QuerySet[ArticleType]:
+    """The types the bank has articles of (not retired): what can be reserved there."""
+    return (
+        ArticleType.objects.filter(
+            article__bank=bank,
+            article__status__in=[
+                ArticleStatus.AVAILABLE,
+                ArticleStatus.ON_LOAN,
+                ArticleStatus.IN_REPAIR,
+            ],
+        )
+        .distinct()
+        .order_by("name")
+    )

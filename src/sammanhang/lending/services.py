@@ -12,6 +12,9 @@ Invariants and what guards them:
   the order borrower, article, holds, so two transactions cannot deadlock.
 - A hold queue position is unique among waiting holds (``hold_position_unique_while_waiting``);
   an article is offered to one hold at a time (``hold_one_offer_per_article``).
+- The SMS telling a borrower that their reservation waits is sent once: ``hold_offer_next``
+  clears ``Hold.notified_at`` and asks for the message on commit; ``reminders.hold_offers_notify``
+  claims the hold with a conditional UPDATE before sending (see there).
 
 Every function runs in one transaction and raises :class:`LendingError` with a message for
 the desk (translated) when a rule says no.
@@ -46,6 +49,7 @@ from sammanhang.lending.models import (
     HoldStatus,
     Loan,
 )
+from sammanhang.lending.reminders import hold_offers_notify
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -63,6 +67,10 @@ class LendingError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class HoldAlreadyPlaced(LendingError):
+    """The borrower already waits for (or has been offered) this type and size."""
 
 
 def mobile_normalise(raw: str) -> str:
@@ -363,7 +371,7 @@ def hold_place(*, bank: Bank, borrower: Borrower, type: ArticleType, size: str =
         top = Hold.objects.filter(bank=bank, type=type, size=size).aggregate(top=Max("position"))
         try:
             with transaction.atomic():
-                return Hold.objects.create(
+                hold = Hold.objects.create(
                     bank=bank,
                     type=type,
                     size=size,
@@ -382,11 +390,33 @@ def hold_place(*, bank: Bank, borrower: Borrower, type: ArticleType, size: str =
                     status__in=[HoldStatus.WAITING, HoldStatus.OFFERED],
                 ).exists()
             ):
-                raise LendingError(
+                raise HoldAlreadyPlaced(
                     _("%(name)s has already reserved this article type and size.")
                     % {"name": borrower.name}
                 ) from None
+            continue
+        _hold_offer_from_shelf(bank=bank, type=type, size=size)
+        hold.refresh_from_db()
+        return hold
     raise LendingError(_("The queue is busy. Please try again."))
+
+
+def _hold_offer_from_shelf(*, bank: Bank, type: ArticleType, size: str) -> None:
+    """An article of this type and size on the shelf and kept for nobody goes to the queue
+    now, rather than waiting for the next return (for example a reservation made from home
+    while one is available)."""
+    kept = Hold.objects.filter(status=HoldStatus.OFFERED, offered_article__isnull=False).values(
+        "offered_article_id"
+    )
+    article = (
+        Article.objects.select_for_update()
+        .filter(bank=bank, type=type, size=size, status=ArticleStatus.AVAILABLE)
+        .exclude(pk__in=kept)
+        .order_by("code")
+        .first()
+    )
+    if article is not None:
+        hold_offer_next(article=article)
 
 
 def hold_offer_next(*, article: Article, today: date | None = None) -> Hold | None:
@@ -414,7 +444,13 @@ def hold_offer_next(*, article: Article, today: date | None = None) -> Hold | No
     hold.status = HoldStatus.OFFERED
     hold.offered_article = article
     hold.offered_until = (today or clock.today()) + timedelta(days=HOLD_PICKUP_DAYS)
-    hold.save(update_fields=["status", "offered_article", "offered_until"])
+    # A hold offered again (after its article went to repair) is told again, once.
+    hold.notified_at = None
+    hold.save(update_fields=["status", "offered_article", "offered_until", "notified_at"])
+    hold_id = hold.pk
+    # Told after commit, so a rolled-back offer is never announced; outside the day window the
+    # hourly job tells the borrower in the morning.
+    transaction.on_commit(lambda: hold_offers_notify(now=clock.now(), hold_ids=[hold_id]))
     return hold
 
 
@@ -532,6 +568,8 @@ def articles_register(
             target=article,
             organisation_id=bank.organisation_id,
         )
+        # A donated pair of skates 38 goes to whoever waits for skates 38.
+        hold_offer_next(article=article)
     return articles
 
 
@@ -574,7 +612,7 @@ def article_status_set(*, actor: Actor, article: Article, status: str) -> Articl
         # The article kept for a reservation cannot be lent now: the hold goes back to waiting
         # at its own position (never given to another hold), so it is still first in line.
         Hold.objects.filter(offered_article=article, status=HoldStatus.OFFERED).update(
-            status=HoldStatus.WAITING, offered_article=None, offered_until=None
+            status=HoldStatus.WAITING, offered_article=None, offered_until=None, notified_at=None
         )
     else:
         hold_offer_next(article=article)

@@ -22,11 +22,33 @@ urlpatterns = [
         views.loan_renew,
         name="loan_renew",
     ),
+    path(
+        "lantagare/<int:borrower_id>/besok/<uuid:visit>/reservera/",
+        views.visit_hold_place,
+        name="visit_hold_place",
+    ),
+    path(
+        "lantagare/<int:borrower_id>/besok/<uuid:visit>/reservationer/<int:hold_id>/avboka/",
+        views.visit_hold_cancel,
+        name="visit_hold_cancel",
+    ),
     path("lantagare/<int:borrower_id>/besok/<uuid:visit>/kvitto/", views.receipt, name="receipt"),
+    path(
+        "lantagare/<int:borrower_id>/besok/<uuid:visit>/kvitto/sms/",
+        views.receipt_sms,
+        name="receipt_sms",
+    ),
+    path(
+        "lantagare/<int:borrower_id>/besok/<uuid:visit>/kvitto/epost/",
+        views.receipt_email,
+        name="receipt_email",
+    ),
     path("aterlamning/", views.loan_return, name="loan_return"),
     path("gava/", views.donation_register, name="donation_register"),
     path("artikeltyp/ny/", views.article_type_new, name="article_type_new"),
     path("artiklar/", views.article_list, name="article_list"),
     path("artiklar/<int:article_id>/", views.article_detail, name="article_detail"),
     path("etiketter/", views.labels, name="labels"),
+    path("reservationer/", views.holds, name="holds"),
+    path("reservationer/<int:hold_id>/avboka/", views.hold_cancel, name="hold_cancel"),
 ]

@@ -39,10 +39,13 @@ from sammanhang.lending.forms import (
     BorrowerFindForm,
     CheckOutForm,
     DonationForm,
+    HoldForm,
+    ReceiptEmailForm,
     ReturnForm,
     ReturnScanForm,
 )
-from sammanhang.lending.models import Bank, Borrower, Loan
+from sammanhang.lending.models import Bank, Borrower, Hold, Loan
+from sammanhang.lending.receipts import receipt_send_email, receipt_send_sms
 
 GET_POST = require_http_methods(["GET", "POST"])
 ARTICLES_PER_PAGE = 100
@@ -142,6 +145,30 @@ def visit(request: HttpRequest, org_slug: str, borrower_id: int, visit: uuid.UUI
                     _("Remember: %(prompt)s") % {"prompt": article.type.check_out_prompt},
                 )
             return _visit_redirect(bank, borrower, visit)
+    return _visit_render(
+        request, bank, borrower, visit, form=form, loans=loans, over_limit=over_limit
+    )
+
+
+def _visit_render(
+    request: HttpRequest,
+    bank: Bank,
+    borrower: Borrower,
+    visit: uuid.UUID,
+    *,
+    form: CheckOutForm | None = None,
+    hold_form: HoldForm | None = None,
+    loans: list[Loan] | None = None,
+    over_limit: bool | None = None,
+) -> HttpResponse:
+    if loans is None:
+        loans = list(selectors.borrower_open_loans(borrower=borrower))
+    if over_limit is None:
+        over_limit = len(loans) >= bank.max_items
+    if form is None:
+        form = CheckOutForm(over_limit=over_limit)
+    if hold_form is None:
+        hold_form = HoldForm(types=selectors.article_types_to_reserve(bank=bank), prefix="hold")
     return render(
         request,
         "lending/visit.html",
@@ -151,11 +178,110 @@ def visit(request: HttpRequest, org_slug: str, borrower_id: int, visit: uuid.UUI
             "borrower": borrower,
             "visit": visit,
             "loans": loans,
+            "holds": list(selectors.borrower_holds(borrower=borrower)),
             "over_limit": over_limit,
             "form": form,
+            "hold_form": hold_form,
         },
-        status=_status(form),
+        status=400 if _status(form) == 400 or _status(hold_form) == 400 else 200,
     )
+
+
+def _hold_done_text(hold: Hold) -> str:
+    what = hold.type.name
+    if hold.size:
+        what = _("%(item)s in size %(size)s") % {"item": what, "size": hold.size}
+    if hold.status == Hold.Status.OFFERED and hold.offered_article is not None:
+        return _(
+            "%(what)s is reserved, and %(code)s is on the shelf for them now: ready to pick up "
+            "by %(date)s."
+        ) % {"what": what, "code": hold.offered_article.code, "date": _day(hold.offered_until)}  # type: ignore[arg-type]
+    return _("%(what)s is reserved. Place in the queue: %(place)d.") % {
+        "what": what,
+        "place": selectors.hold_queue_place(hold=hold),
+    }
+
+
+@login_required
+@require_POST
+def visit_hold_place(
+    request: HttpRequest, org_slug: str, borrower_id: int, visit: uuid.UUID
+) -> HttpResponse:
+    """Reserve a type and size for the borrower in front of the desk."""
+    bank, _role = access_bank_by_slug(request.user, org_slug)
+    borrower = _borrower(bank, borrower_id)
+    hold_form = HoldForm(
+        request.POST, types=selectors.article_types_to_reserve(bank=bank), prefix="hold"
+    )
+    if hold_form.is_valid():
+        try:
+            hold = services.hold_place(
+                bank=bank,
+                borrower=borrower,
+                type=hold_form.cleaned_data["type"],
+                size=hold_form.cleaned_data["size"],
+            )
+        except services.LendingError as exc:
+            hold_form.add_error("type", exc.message)
+        else:
+            messages.success(request, _hold_done_text(hold))
+            return _visit_redirect(bank, borrower, visit)
+    return _visit_render(request, bank, borrower, visit, hold_form=hold_form)
+
+
+def _hold_cancel(request: HttpRequest, bank: Bank, hold: Hold) -> None:
+    try:
+        services.hold_cancel(hold=hold)
+    except services.LendingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("The reservation of %(type)s for %(name)s is cancelled.")
+            % {"type": hold.type.name, "name": hold.borrower.name},
+        )
+
+
+@login_required
+@require_POST
+def visit_hold_cancel(
+    request: HttpRequest, org_slug: str, borrower_id: int, visit: uuid.UUID, hold_id: int
+) -> HttpResponse:
+    bank, _role = access_bank_by_slug(request.user, org_slug)
+    borrower = _borrower(bank, borrower_id)
+    hold = selectors.hold_at_bank(bank=bank, hold_id=hold_id)
+    if hold is None or hold.borrower_id != borrower.pk:
+        raise Http404
+    _hold_cancel(request, bank, hold)
+    return _visit_redirect(bank, borrower, visit)
+
+
+@login_required
+def holds(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """The queues per type and size, and the articles kept on the shelf for a reservation."""
+    bank, _role = access_bank_by_slug(request.user, org_slug)
+    return render(
+        request,
+        "lending/holds.html",
+        {
+            "bank": bank,
+            "organisation": bank.organisation,
+            "waiting": list(selectors.hold_queues(bank=bank)),
+            "offered": list(selectors.holds_offered(bank=bank)),
+            "today": clock.today(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def hold_cancel(request: HttpRequest, org_slug: str, hold_id: int) -> HttpResponse:
+    bank, _role = access_bank_by_slug(request.user, org_slug)
+    hold = selectors.hold_at_bank(bank=bank, hold_id=hold_id)
+    if hold is None:
+        raise Http404
+    _hold_cancel(request, bank, hold)
+    return redirect("lending_staff:holds", org_slug=bank.organisation.slug)
 
 
 def _open_loan(
@@ -208,12 +334,13 @@ def loan_renew(
     return _visit_redirect(bank, borrower, visit)
 
 
-@login_required
-def receipt(
-    request: HttpRequest, org_slug: str, borrower_id: int, visit: uuid.UUID
+def _receipt_render(
+    request: HttpRequest,
+    bank: Bank,
+    borrower: Borrower,
+    visit: uuid.UUID,
+    email_form: ReceiptEmailForm | None = None,
 ) -> HttpResponse:
-    bank, _role = access_bank_by_slug(request.user, org_slug)
-    borrower = _borrower(bank, borrower_id)
     return render(
         request,
         "lending/receipt.html",
@@ -224,8 +351,59 @@ def receipt(
             "visit": visit,
             "loans": selectors.borrower_open_loans(borrower=borrower),
             "today": clock.today(),
+            "email_form": email_form or ReceiptEmailForm(),
         },
+        status=_status(email_form),
     )
+
+
+def _receipt_redirect(bank: Bank, borrower: Borrower, visit: uuid.UUID) -> HttpResponse:
+    return redirect(
+        "lending_staff:receipt",
+        org_slug=bank.organisation.slug,
+        borrower_id=borrower.pk,
+        visit=visit,
+    )
+
+
+@login_required
+def receipt(
+    request: HttpRequest, org_slug: str, borrower_id: int, visit: uuid.UUID
+) -> HttpResponse:
+    bank, _role = access_bank_by_slug(request.user, org_slug)
+    return _receipt_render(request, bank, _borrower(bank, borrower_id), visit)
+
+
+@login_required
+@require_POST
+def receipt_sms(
+    request: HttpRequest, org_slug: str, borrower_id: int, visit: uuid.UUID
+) -> HttpResponse:
+    """The receipt to the borrower's stored mobile number."""
+    bank, _role = access_bank_by_slug(request.user, org_slug)
+    borrower = _borrower(bank, borrower_id)
+    receipt_send_sms(bank=bank, borrower=borrower, today=clock.today())
+    messages.success(request, _("The receipt was sent by text message."))
+    return _receipt_redirect(bank, borrower, visit)
+
+
+@login_required
+@require_POST
+def receipt_email(
+    request: HttpRequest, org_slug: str, borrower_id: int, visit: uuid.UUID
+) -> HttpResponse:
+    """The receipt to an email address typed at the desk, which is used once and not stored
+    (the message afterwards does not repeat it either: messages live in the session)."""
+    bank, _role = access_bank_by_slug(request.user, org_slug)
+    borrower = _borrower(bank, borrower_id)
+    form = ReceiptEmailForm(request.POST)
+    if not form.is_valid():
+        return _receipt_render(request, bank, borrower, visit, email_form=form)
+    receipt_send_email(
+        bank=bank, borrower=borrower, email=form.cleaned_data["email"], today=clock.today()
+    )
+    messages.success(request, _("The receipt was sent by email."))
+    return _receipt_redirect(bank, borrower, visit)
 
 
 @login_required

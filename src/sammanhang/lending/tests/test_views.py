@@ -54,6 +54,12 @@ def _all_urls(bank, borrower, loan):
         ("get", _url("article_detail", bank, article_id=loan.article_id)),
         ("post", _url("article_detail", bank, article_id=loan.article_id)),
         ("get", _url("labels", bank) + f"?id={loan.article_id}"),
+        ("post", _visit_url(bank, borrower, visit, "visit_hold_place")),
+        ("post", _visit_url(bank, borrower, visit, "visit_hold_cancel", hold_id=1)),
+        ("post", _visit_url(bank, borrower, visit, "receipt_sms")),
+        ("post", _visit_url(bank, borrower, visit, "receipt_email")),
+        ("get", _url("holds", bank)),
+        ("post", _url("hold_cancel", bank, hold_id=1)),
     ]
 
 
