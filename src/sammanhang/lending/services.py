@@ -355,7 +355,8 @@ def loan_undo(*, actor: Actor, loan: Loan, visit_id: uuid.UUID) -> None:
 
 @transaction.atomic
 def hold_place(*, bank: Bank, borrower: Borrower, type: ArticleType, size: str = "") -> Hold:
-    """Put ``borrower`` last in the queue for ``type`` in ``size``.
+    """Put ``borrower`` last in the queue for ``type`` in ``size``; an article of that type and
+    size on the shelf and kept for nobody is offered to the queue at once.
 
     Raises ``LendingError`` when they already wait for it. Two holds placed at once cannot
     share a position: the unique constraint refuses one, which then takes the next.
@@ -450,7 +451,11 @@ def hold_offer_next(*, article: Article, today: date | None = None) -> Hold | No
     hold_id = hold.pk
     # Told after commit, so a rolled-back offer is never announced; outside the day window the
     # hourly job tells the borrower in the morning.
-    transaction.on_commit(lambda: hold_offers_notify(now=clock.now(), hold_ids=[hold_id]))
+    # Robust: a failing SMS provider is logged and must not turn the desk's committed return
+    # into an error page.
+    transaction.on_commit(
+        lambda: hold_offers_notify(now=clock.now(), hold_ids=[hold_id]), robust=True
+    )
     return hold
 
 
