@@ -72,6 +72,7 @@ def test_a_borrower_reserves_from_home_and_the_desk_finds_it(
     log_in: Callable[..., None],
     assert_no_axe_violations: Callable[[Page], None],
     assert_no_horizontal_scroll: Callable[..., None],
+    artifacts_dir: Any,
 ) -> None:
     from sammanhang.lending import services
     from sammanhang.lending.models import ArticleType, Hold
@@ -79,6 +80,7 @@ def test_a_borrower_reserves_from_home_and_the_desk_finds_it(
     skates = ArticleType.objects.get(name="Hockeyskridskor")
     page.goto(f"{live_server.url}/fritidsbanken/{staff.slug}/reservera/?typ={skates.pk}&storlek=38")
     expect(page.locator("h1")).to_have_text("Reservera hos Föreningen Gemenskap")
+    page.screenshot(path=str(artifacts_dir / "reservation-form.png"), full_page=True)
     expect(page.get_by_label("Artikeltyp")).to_have_value(str(skates.pk))
     expect(page.get_by_label("Storlek (om den har någon)")).to_have_value("38")
     assert_no_axe_violations(page)
@@ -110,6 +112,7 @@ def test_a_borrower_reserves_from_home_and_the_desk_finds_it(
     expect(page.locator("h1")).to_have_text("Du har reserverat")
     expect(page.get_by_text("Du är nummer 1 i kön.")).to_be_visible()
     assert_no_axe_violations(page)
+    page.screenshot(path=str(artifacts_dir / "reservation-done.png"), full_page=True)
     hold = Hold.objects.get()
     assert (hold.borrower.name, hold.size, hold.status) == ("Alva Berg", "38", Hold.Status.WAITING)
 
@@ -124,6 +127,7 @@ def test_a_borrower_reserves_from_home_and_the_desk_finds_it(
     expect(page.get_by_role("cell", name="Alva Berg", exact=True)).to_be_visible()
     expect(page.get_by_role("cell", name="S2", exact=True)).to_be_visible()
     assert_no_axe_violations(page)
+    page.screenshot(path=str(artifacts_dir / "reservations-desk.png"), full_page=True)
     assert_no_horizontal_scroll(page)
     page.set_viewport_size({"width": 1280, "height": 800})
 
@@ -142,6 +146,7 @@ def test_the_visit_reserves_and_sends_the_receipt(
     fritidsbank: Any,
     log_in: Callable[..., None],
     assert_no_axe_violations: Callable[[Page], None],
+    artifacts_dir: Any,
 ) -> None:
     from django.core import mail
 
@@ -160,6 +165,7 @@ def test_the_visit_reserves_and_sends_the_receipt(
     ).to_be_visible()
     expect(page.get_by_text("Plats i kön: 1", exact=True)).to_be_visible()
     assert_no_axe_violations(page)
+    page.screenshot(path=str(artifacts_dir / "reservation-visit.png"), full_page=True)
 
     page.get_by_role("link", name="Kvitto att skriva ut").click()
     page.get_by_role("button", name="Skicka kvittot som sms").click()

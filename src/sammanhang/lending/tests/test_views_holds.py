@@ -132,7 +132,7 @@ def test_the_reservations_page_lists_queues_and_the_shelf(
     assert "tisdag 8 december" in page
     assert "Alva Berg" in page
     assert page.index("Bo") < page.index("Cy")
-    assert "Avbryt för Cy" in page
+    assert "Avboka för Cy" in page
 
 
 def test_cancelling_on_the_reservations_page_passes_the_article_on(
