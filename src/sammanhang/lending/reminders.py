@@ -223,5 +223,8 @@ def _claim_and_send(*, hold: Hold, now: datetime) -> bool:
         if not claimed:
             # Told already by another run, or no longer offered: stay quiet.
             return False
-        transaction.on_commit(lambda: sms_send(to=mobile, text=text))
+        # Robust: a provider failing for one borrower is logged; the others are still told,
+        # and a desk whose return made the offer gets no error page. The lost message is not
+        # resent (the claim stands): too few messages is kinder than too many.
+        transaction.on_commit(lambda: sms_send(to=mobile, text=text), robust=True)
     return True

@@ -184,3 +184,24 @@ def test_the_periodic_job_is_registered():
     from sammanhang.core.periodic import registered_jobs
 
     assert "lending_hold_notices" in {job.name for job in registered_jobs()}
+
+
+class BrokenSmsBackend:
+    def send(self, to: str, text: str) -> None:
+        raise ConnectionError("the provider is down")
+
+
+def test_a_failing_sms_provider_does_not_undo_the_return(
+    settings, bank, borrower, make_article, skates, django_capture_on_commit_callbacks
+):
+    make_article("A1")
+    _lend(bank, borrower, "A1")
+    hold = services.hold_place(bank=bank, borrower=_other(bank), type=skates, size="38")
+    settings.SAMMANHANG_SMS_BACKEND = f"{__name__}.BrokenSmsBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.loan_return(bank=bank, code="A1")
+    hold.refresh_from_db()
+    assert hold.status == Hold.Status.OFFERED
+    assert Article.objects.get(code="A1").status == ArticleStatus.AVAILABLE
+    # The claim stands: the lost message is not resent by the next run.
+    assert hold.notified_at is not None
