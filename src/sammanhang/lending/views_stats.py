@@ -40,7 +40,7 @@ def period_label(start: date, grouping: stats.Grouping) -> str:
         return _("Week %(week)d, %(year)d") % {"week": week.week, "year": week.year}
     if grouping == "month":
         return date_format(start, "YEAR_MONTH_FORMAT")
-    return date_format(start, "D j M Y")
+    return date_format(start, "D j F Y")
 
 
 def _form(request: HttpRequest) -> StatsPeriodForm:
