@@ -225,4 +225,5 @@ def test_retiring_an_article_records_when(settings, bank, make_article):
     settings.SAMMANHANG_FIXED_NOW = "2026-12-02T12:00"
     services.article_status_set(actor=None, article=article, status="retired")
     article = Article.objects.get(pk=article.pk)
+    assert article.status_changed_at is not None
     assert article.status_changed_at.isoformat() == "2026-12-02T11:00:00+00:00"
