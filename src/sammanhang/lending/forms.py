@@ -223,8 +223,8 @@ class StatsPeriodForm(forms.Form):
             (THIS_YEAR, _("This year")),
             (CUSTOM, _("From and to these dates")),
         ],
-        required=False,
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a period.")},
     )
     start = forms.DateField(
         label=_("From date"),
@@ -241,7 +241,7 @@ class StatsPeriodForm(forms.Form):
         error_messages={"invalid": _("Write the date as year-month-day, for example 2026-12-31.")},
     )
     grouping = forms.ChoiceField(
-        label=_("Per"),
+        label=_("Show per"),
         choices=[
             ("", _("Chosen from the period")),
             ("day", _("Day")),
