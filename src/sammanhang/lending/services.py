@@ -12,6 +12,11 @@ Invariants and what guards them:
   the order borrower, article, holds, so two transactions cannot deadlock.
 - A hold queue position is unique among waiting holds (``hold_position_unique_while_waiting``);
   an article is offered to one hold at a time (``hold_one_offer_per_article``).
+- Visitors are counted once per press, even from two desks at once: the database increments
+  (``F("count") + 1``) the day's one row (``visitor_count_one_per_bank_day``), never below
+  zero (``visitor_count_not_negative``).
+- Every change of an article's status also sets ``status_changed_at`` (statistics count
+  articles retired in a period by it).
 
 Every function runs in one transaction and raises :class:`LendingError` with a message for
 the desk (translated) when a rule says no.

@@ -270,3 +270,27 @@ def test_the_purge_leaves_every_figure_as_it_was(settings, history):
 
     assert figures() == before
     assert before[0].unique_borrowers == 3
+
+
+def test_every_status_change_records_when(settings, bank, borrower, make_article):
+    article = make_article("W1")
+
+    def changed_at():
+        return Article.objects.get(pk=article.pk).status_changed_at
+
+    settings.SAMMANHANG_FIXED_NOW = "2026-12-01T10:00"
+    visit = services.visit_start()
+    loan = services.loan_check_out(
+        actor=None, bank=bank, borrower=borrower, code="W1", visit_id=visit
+    )
+    assert changed_at() == clock.now()
+    settings.SAMMANHANG_FIXED_NOW = "2026-12-01T10:05"
+    services.loan_undo(actor=None, loan=loan, visit_id=visit)
+    assert changed_at() == clock.now()
+    services.loan_check_out(actor=None, bank=bank, borrower=borrower, code="W1", visit_id=visit)
+    settings.SAMMANHANG_FIXED_NOW = "2026-12-02T10:00"
+    services.loan_return(bank=bank, code="W1", to_repair=True)
+    assert changed_at() == clock.now()
+    settings.SAMMANHANG_FIXED_NOW = "2026-12-03T10:00"
+    services.article_status_set(actor=None, article=article, status="retired")
+    assert changed_at() == clock.now()
