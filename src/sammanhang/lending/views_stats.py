@@ -59,7 +59,9 @@ def _figures(bank: Bank | None, form: StatsPeriodForm) -> dict[str, Any]:
         "start": start,
         "end": end,
         "grouping": grouping,
-        "summary": stats.stats_summary(bank=bank, start=start, end=end, today=clock.today()),
+        "summary": stats.stats_summary(
+            bank=bank, start=start, end=end, today=clock.today(), categories=categories
+        ),
         "periods": for_table,
         "periods_chart": bar_chart(
             chart_id="chart-loans",

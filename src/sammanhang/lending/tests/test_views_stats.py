@@ -227,3 +227,30 @@ def test_retiring_an_article_records_when(settings, bank, make_article):
     article = Article.objects.get(pk=article.pk)
     assert article.status_changed_at is not None
     assert article.status_changed_at.isoformat() == "2026-12-02T11:00:00+00:00"
+
+
+def test_the_national_page_asks_the_same_queries_for_one_bank_or_many(
+    client, lent, make_organisation, skates
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sammanhang.lending.models import Bank
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(NATIONAL).status_code == 200
+        return len(captured)
+
+    one = queries()
+    for n in range(3):
+        other = Bank.objects.create(
+            organisation=make_organisation(f"Fritidsbanken {n}"), place=lent.place
+        )
+        Article.objects.create(bank=other, type=skates, size="36", code=f"N{n}")
+        person = services.borrower_find_or_register(bank=other, mobile="0704444444", name="Di")
+        services.loan_check_out(
+            actor=None, bank=other, borrower=person, code=f"N{n}", visit_id=services.visit_start()
+        )
+        services.visitor_count_add(bank=other)
+    assert queries() == one == 15
