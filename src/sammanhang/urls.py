@@ -10,6 +10,8 @@ from sammanhang.web.views import media
 # Swedish pages have no prefix, English ones live under /en/: the URL alone decides the
 # language, so a shared link shows what the sender saw.
 urlpatterns = i18n_patterns(
+    # First, before any fritidsbanken/<org_slug>/ page, so fritidsbanken/statistik/ is no bank.
+    path("", include("sammanhang.lending.urls_stats")),
     path("", include("sammanhang.web.urls")),
     path("", include("sammanhang.directory.urls")),
     path("", include("sammanhang.accounts.urls")),

@@ -12,8 +12,8 @@ Rules:
 - Formula injection: a spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@``
   (or a tab or carriage return, which some programs strip first) as a formula, so text from
   providers could run on the reader's computer. In CSV such a cell gets a leading ``'``
-  (OWASP's advice; Excel shows it). In XLSX every cell is written as a typed string, which a
-  spreadsheet never evaluates, so the text stays as it was.
+  (OWASP's advice; Excel shows it; ``core.tabular.neutralised``). In XLSX every cell is
+  written as a typed string, which a spreadsheet never evaluates, so the text stays as it was.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from sammanhang.core.tabular import CSV_DELIMITER, neutralised
 from sammanhang.directory import selectors
 from sammanhang.directory.finder import ShownSession
 from sammanhang.directory.models import Activity, CompanionFree
@@ -39,8 +40,6 @@ from sammanhang.directory.templatetags.directory import language_name, schedule_
 EXPORT_LIMIT = 5000
 # Rows are read in chunks, so the prefetch queries stay short however long the list.
 CHUNK = 500
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CSV_DELIMITER = ";"
 # Column widths in XLSX (characters), by column; long text wraps within the width.
 _WIDTHS = (30, 28, 28, 36, 16, 48, 40, 8, 16, 20, 8, 30, 30, 20, 16, 36, 48)
 
@@ -196,11 +195,6 @@ def _ages(age_min: int | None, age_max: int | None) -> str:
     if age_max is not None:
         return _("Up to %(age)s") % {"age": age_max}
     return ""
-
-
-def neutralised(value: str) -> str:
-    """The cell text a spreadsheet will not run as a formula (see the module docstring)."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def table_csv(table: Table) -> bytes:

@@ -6,12 +6,15 @@ refusals (``LendingError``) are put on the form by the views, so what was typed 
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from sammanhang.directory.models import Term
 from sammanhang.lending.models import ArticleStatus, ArticleType, Condition
+from sammanhang.lending.stats import Grouping
 
 
 class BorrowerFindForm(forms.Form):
@@ -261,3 +264,99 @@ class ReceiptEmailForm(forms.Form):
             "invalid": _("Enter an email address like name@example.se."),
         },
     )
+
+
+class StatsPeriodForm(forms.Form):
+    """The statistics' period and grouping, a GET form; empty means the last 30 days.
+
+    ``chosen()`` gives the dates and the grouping once the form is valid. A custom period
+    needs both dates, in order, at most ``MAX_DAYS`` long; per day at most ``MAX_DAYS_BY_DAY``
+    days (a longer period per day would draw hundreds of bars). An empty grouping is chosen
+    from the length: per day up to a month, per week up to half a year, else per month.
+    """
+
+    MAX_DAYS = 366 * 10
+    MAX_DAYS_BY_DAY = 92
+    LAST_30 = "30"
+    THIS_YEAR = "year"
+    CUSTOM = "custom"
+
+    period = forms.ChoiceField(
+        label=_("Period"),
+        choices=[
+            (LAST_30, _("The last 30 days")),
+            (THIS_YEAR, _("This year")),
+            (CUSTOM, _("From and to these dates")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a period.")},
+    )
+    start = forms.DateField(
+        label=_("From date"),
+        required=False,
+        help_text=_("For example 2026-01-31."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Write the date as year-month-day, for example 2026-01-31.")},
+    )
+    end = forms.DateField(
+        label=_("To date"),
+        required=False,
+        help_text=_("For example 2026-12-31."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Write the date as year-month-day, for example 2026-12-31.")},
+    )
+    grouping = forms.ChoiceField(
+        label=_("Show per"),
+        choices=[
+            ("", _("Chosen from the period")),
+            ("day", _("Day")),
+            ("week", _("Week")),
+            ("month", _("Month")),
+        ],
+        required=False,
+    )
+
+    def __init__(self, *args: object, today: date, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.today = today
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        choice = data.get("period") or self.LAST_30
+        start, end = data.get("start"), data.get("end")
+        if choice == self.LAST_30:
+            start, end = self.today - timedelta(days=29), self.today
+        elif choice == self.THIS_YEAR:
+            start, end = self.today.replace(month=1, day=1), self.today
+        else:
+            if start is None and "start" not in self.errors:
+                self.add_error("start", _("Enter the first day of the period."))
+            if end is None and "end" not in self.errors:
+                self.add_error("end", _("Enter the last day of the period."))
+            if not isinstance(start, date) or not isinstance(end, date):
+                return data
+            if end < start:
+                self.add_error("end", _("The last day must be on or after the first day."))
+                return data
+            if (end - start).days + 1 > self.MAX_DAYS:
+                self.add_error("start", _("Choose a period of at most ten years."))
+                return data
+        if not isinstance(start, date) or not isinstance(end, date):
+            return data
+        days = (end - start).days + 1
+        grouping = data.get("grouping") or (
+            "day" if days <= 31 else "week" if days <= 183 else "month"
+        )
+        if grouping == "day" and days > self.MAX_DAYS_BY_DAY:
+            self.add_error(
+                "grouping",
+                _("Per day works for at most %(days)d days. Choose week or month.")
+                % {"days": self.MAX_DAYS_BY_DAY},
+            )
+        data.update(period=choice, period_start=start, period_end=end, grouping=grouping)
+        return data
+
+    def chosen(self) -> tuple[date, date, Grouping]:
+        """The valid form's first day, last day and grouping."""
+        data = self.cleaned_data
+        return data["period_start"], data["period_end"], data["grouping"]

@@ -153,6 +153,9 @@ class Article(models.Model):
     # Anonymous unless the donor asks to be named.
     donor = models.CharField(_("donor"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    # When ``status`` last changed (set by every service that changes it); statistics count
+    # articles retired in a period by it. Empty: unchanged since registration.
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("article")
@@ -393,3 +396,32 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.sequence} ({self.sent_at:%Y-%m-%d})"
+
+
+class VisitorCount(models.Model):
+    """How many visitors came to a bank on a day: the desk's anonymous "+1" counter.
+
+    Only a number per bank and day — nothing about who came. The unique constraint makes the
+    row for a day one row, so two desks counting at once add to the same number
+    (``services.visitor_count_add`` increments it in the database with an ``F()`` update).
+    """
+
+    bank = models.ForeignKey(
+        Bank, verbose_name=_("bank"), on_delete=models.CASCADE, related_name="visitor_counts"
+    )
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("visitors"), default=0)
+
+    class Meta:
+        verbose_name = _("visitor count")
+        verbose_name_plural = _("visitor counts")
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["bank", "day"], name="visitor_count_one_per_bank_day"),
+            models.CheckConstraint(
+                condition=models.Q(count__gte=0), name="visitor_count_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.count}"

@@ -15,6 +15,11 @@ Invariants and what guards them:
 - The SMS telling a borrower that their reservation waits is sent once: ``hold_offer_next``
   clears ``Hold.notified_at`` and asks for the message on commit; ``reminders.hold_offers_notify``
   claims the hold with a conditional UPDATE before sending (see there).
+- Visitors are counted once per press, even from two desks at once: the database increments
+  (``F("count") + 1``) the day's one row (``visitor_count_one_per_bank_day``), never below
+  zero (``visitor_count_not_negative``).
+- Every change of an article's status also sets ``status_changed_at`` (statistics count
+  articles retired in a period by it).
 
 Every function runs in one transaction and raises :class:`LendingError` with a message for
 the desk (translated) when a rule says no.
@@ -32,7 +37,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from sammanhang.core import clock
@@ -48,6 +53,7 @@ from sammanhang.lending.models import (
     Hold,
     HoldStatus,
     Loan,
+    VisitorCount,
 )
 from sammanhang.lending.reminders import hold_offers_notify
 
@@ -243,7 +249,8 @@ def loan_check_out(
             % {"code": article.code}
         ) from None
     article.status = ArticleStatus.ON_LOAN
-    article.save(update_fields=["status"])
+    article.status_changed_at = now
+    article.save(update_fields=["status", "status_changed_at"])
     borrower.last_activity_at = now
     borrower.save(update_fields=["last_activity_at"])
     if offered is not None:
@@ -290,7 +297,8 @@ def loan_return(
     loan.save(update_fields=["returned_at", "condition_on_return"])
     article.condition = condition
     article.status = ArticleStatus.IN_REPAIR if to_repair else ArticleStatus.AVAILABLE
-    article.save(update_fields=["condition", "status"])
+    article.status_changed_at = now
+    article.save(update_fields=["condition", "status", "status_changed_at"])
     if loan.borrower is not None:
         loan.borrower.last_activity_at = now
         loan.borrower.save(update_fields=["last_activity_at"])
@@ -349,7 +357,8 @@ def loan_undo(*, actor: Actor, loan: Loan, visit_id: uuid.UUID) -> None:
     article = Article.objects.select_for_update().get(pk=loan.article_id)
     loan.delete()
     article.status = ArticleStatus.AVAILABLE
-    article.save(update_fields=["status"])
+    article.status_changed_at = now
+    article.save(update_fields=["status", "status_changed_at"])
     hold_offer_next(article=article)
 
 
@@ -605,7 +614,9 @@ def article_status_set(*, actor: Actor, article: Article, status: str) -> Articl
     if article.status == status:
         return article
     article.status = status
-    article.save(update_fields=["status"])
+    # Statistics count articles retired in a period by this moment.
+    article.status_changed_at = clock.now()
+    article.save(update_fields=["status", "status_changed_at"])
     audit_record(
         actor=actor,
         action="article.status_changed",
@@ -666,3 +677,35 @@ def article_type_create(
         organisation_id=bank.organisation_id,
     )
     return article_type
+
+
+def visitor_count_add(*, bank: Bank, day: date | None = None) -> int:
+    """Count one visitor at the bank today (the desk's "+1"); returns the day's new count.
+
+    Anonymous: only the number per bank and day is stored. Two desks counting at once both
+    count: the increment is an ``F()`` update done by the database, and the day's row is made
+    once (``visitor_count_one_per_bank_day``) — a desk whose insert loses to the other's
+    increments the row the other made instead.
+    """
+    day = day or clock.today()
+    with transaction.atomic():
+        if not VisitorCount.objects.filter(bank=bank, day=day).update(count=F("count") + 1):
+            try:
+                with transaction.atomic():
+                    VisitorCount.objects.create(bank=bank, day=day, count=1)
+            except IntegrityError:
+                VisitorCount.objects.filter(bank=bank, day=day).update(count=F("count") + 1)
+        return VisitorCount.objects.get(bank=bank, day=day).count
+
+
+def visitor_count_undo(*, bank: Bank, day: date | None = None) -> int:
+    """Take back one count of today's visitors (a press too many); returns the day's count.
+
+    Never below zero: the update only touches a positive count (and
+    ``visitor_count_not_negative`` guards the rest), so undoing at zero changes nothing.
+    """
+    day = day or clock.today()
+    with transaction.atomic():
+        VisitorCount.objects.filter(bank=bank, day=day, count__gt=0).update(count=F("count") - 1)
+        row = VisitorCount.objects.filter(bank=bank, day=day).first()
+        return row.count if row is not None else 0

@@ -1,11 +1,12 @@
 """The lending desk of a Fritidsbank, included below /hantera/<org_slug>/utlan/.
 
-Every view takes the bank through ``lending.access``; all need the desk (editor) role.
+Every view takes the bank through ``lending.access``; all need the desk (editor) role except
+the statistics and their downloads, which need viewer.
 """
 
 from django.urls import path
 
-from sammanhang.lending import views
+from sammanhang.lending import views, views_stats
 
 app_name = "lending_staff"
 
@@ -51,4 +52,9 @@ urlpatterns = [
     path("etiketter/", views.labels, name="labels"),
     path("reservationer/", views.holds, name="holds"),
     path("reservationer/<int:hold_id>/avboka/", views.hold_cancel, name="hold_cancel"),
+    path("besokare/", views_stats.visitor_add, name="visitor_add"),
+    path("besokare/angra/", views_stats.visitor_undo, name="visitor_undo"),
+    path("statistik/", views_stats.bank_stats, name="stats"),
+    path("statistik/statistik.csv", views_stats.bank_stats_csv, name="stats_csv"),
+    path("statistik/inventering.csv", views_stats.inventory_csv, name="inventory_csv"),
 ]

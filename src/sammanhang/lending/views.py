@@ -29,7 +29,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sammanhang.core import clock
-from sammanhang.lending import selectors, services
+from sammanhang.lending import selectors, services, stats
 from sammanhang.lending.access import access_bank_by_slug
 from sammanhang.lending.barcode import BarcodeError, code128b_svg
 from sammanhang.lending.forms import (
@@ -94,7 +94,12 @@ def desk_start(request: HttpRequest, org_slug: str) -> HttpResponse:
     return render(
         request,
         "lending/desk_start.html",
-        {"bank": bank, "organisation": bank.organisation, "form": form},
+        {
+            "bank": bank,
+            "organisation": bank.organisation,
+            "form": form,
+            "visitors_today": stats.visitors_today(bank=bank, today=clock.today()),
+        },
         status=_status(form),
     )
 

@@ -60,6 +60,17 @@ def _all_urls(bank, borrower, loan):
         ("post", _visit_url(bank, borrower, visit, "receipt_email")),
         ("get", _url("holds", bank)),
         ("post", _url("hold_cancel", bank, hold_id=1)),
+        ("post", _url("visitor_add", bank)),
+        ("post", _url("visitor_undo", bank)),
+    ]
+
+
+def _viewer_urls(bank):
+    """Pages for the viewer role too (statistics); their access test is in test_views_stats."""
+    return [
+        ("get", _url("stats", bank)),
+        ("get", _url("stats_csv", bank)),
+        ("get", _url("inventory_csv", bank)),
     ]
 
 
@@ -79,7 +90,8 @@ def test_every_desk_url_is_in_the_access_test(bank, borrower, make_article):
         for p in get_resolver().namespace_dict["lending_staff"][1].url_patterns
     }
     covered = {
-        resolve(url.split("?")[0]).url_name for _method, url in _all_urls(bank, borrower, loan)
+        resolve(url.split("?")[0]).url_name
+        for _method, url in _all_urls(bank, borrower, loan) + _viewer_urls(bank)
     }
     assert names == covered
 
@@ -304,7 +316,10 @@ def test_the_organisation_page_links_to_the_desk_for_editors_of_a_bank_only(
     assert f'href="{desk_url}"' in content
     assert "Utlåningsdisken" in content
     client.force_login(_member(bank, "reader", "viewer"))
-    assert desk_url not in client.get(page).content.decode()
+    content = client.get(page).content.decode()
+    assert f'href="{desk_url}"' not in content
+    # Viewers read the statistics.
+    assert f'href="{_url("stats", bank)}"' in content
     other = make_organisation("Föreningen", boss="editor")
     client.force_login(User.objects.get(username="boss"))
     response = client.get(reverse("accounts:organisation_detail", args=[other.slug]))
