@@ -318,8 +318,9 @@ def _write(
         for loan in loans
     )
     for article in articles:
+        # Registered before the desk opens that day, so before any loan of it.
         Article.objects.filter(pk=article.pk).update(
-            created_at=timezone.make_aware(datetime.combine(registered[article.pk], time(12)))
+            created_at=timezone.make_aware(datetime.combine(registered[article.pk], time(8)))
         )
     out = {loan.article.pk for loan in loans if loan.returned_at is None}
     Article.objects.filter(pk__in=out).update(status=ArticleStatus.ON_LOAN)

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from itertools import pairwise
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 
 from sammanhang.lending.models import Article, Bank, Borrower, Loan
@@ -47,6 +48,8 @@ def test_the_demo_articles_are_in_every_state(demo_bank):
     assert (statuses["in_repair"], statuses["retired"], statuses["missing"]) == (3, 2, 1)
     assert statuses["available"] >= 20
     assert not open_loans.exclude(article__status="on_loan").exists()
+    # Statistics of donations see every article registered before its first loan.
+    assert not Loan.objects.filter(out_at__lt=F("article__created_at")).exists()
 
 
 def test_demo_borrowers_have_made_up_numbers_from_the_fiction_range(demo_bank):
