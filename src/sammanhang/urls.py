@@ -14,6 +14,7 @@ urlpatterns = i18n_patterns(
     path("", include("sammanhang.lending.urls_stats")),
     path("", include("sammanhang.web.urls")),
     path("", include("sammanhang.directory.urls")),
+    path("", include("sammanhang.lending.urls")),
     path("", include("sammanhang.accounts.urls")),
     path("hantera/<slug:org_slug>/", include("sammanhang.directory.urls_staff")),
     path("hantera/<slug:org_slug>/utlan/", include("sammanhang.lending.urls_staff")),

@@ -24,6 +24,7 @@ PUBLIC_PAGES = {
     "login": ("/logga-in/", 200),
     "login-failed": ("/logga-in/", 200),
     "not-found": ("/finns-inte/", 404),
+    "fritidsbanken-empty": ("/fritidsbanken/", 200),
 }
 STAFF_PAGES = [
     "dashboard",

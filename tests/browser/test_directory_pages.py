@@ -36,6 +36,12 @@ PAGES = {
     "place": ("/platser/dunkers-kulturhus/", 200),
     "place-with-cancellations": ("/platser/motesplats-drottninghog/", 200),
     "organisation": ("/organisationer/norreheds-kompetenscenter/", 200),
+    "bank-list": ("/fritidsbanken/", 200),
+    "bank": ("/fritidsbanken/fritidsbanken-helsingborg/", 200),
+    "bank-filtered": (
+        "/fritidsbanken/fritidsbanken-helsingborg/?category=vinter&available=on",
+        200,
+    ),
 }
 
 

@@ -735,6 +735,73 @@ def place_closures_upcoming(place: Place, *, limit: int = 10) -> list[PlaceClosu
     )
 
 
+@dataclass(frozen=True)
+class OpeningDay:
+    """One day of a place's opening hours: its intervals, or none (with the closure's reason
+    when a closed day overrides the weekly hours)."""
+
+    day: date
+    hours: tuple[tuple[time, time], ...]
+    closed_reason: str = ""
+
+    @property
+    def is_open(self) -> bool:
+        return bool(self.hours)
+
+
+def opening_days(
+    hours: Sequence[OpeningHours],
+    closures: Sequence[PlaceClosure],
+    *,
+    start: date,
+    days: int,
+) -> list[OpeningDay]:
+    """The ``days`` days from ``start`` with their opening intervals, from rows already read
+    (so a list of places can prefetch them): weekly hours within their valid period, unless a
+    closed day says otherwise."""
+    closed = {closure.date: closure.reason for closure in closures}
+    result = []
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        if day in closed:
+            result.append(OpeningDay(day=day, hours=(), closed_reason=closed[day]))
+            continue
+        intervals = sorted(
+            (row.opens_at, row.closes_at)
+            for row in hours
+            if row.weekday == day.isoweekday()
+            and (row.valid_from is None or row.valid_from <= day)
+            and (row.valid_to is None or row.valid_to >= day)
+        )
+        result.append(OpeningDay(day=day, hours=tuple(intervals)))
+    return result
+
+
+def place_opening_days(place: Place, *, days: int = 7) -> list[OpeningDay]:
+    """The place's opening hours day by day from today (two queries)."""
+    today = clock.today()
+    last = today + timedelta(days=days - 1)
+    return opening_days(
+        list(OpeningHours.objects.filter(place=place)),
+        list(PlaceClosure.objects.filter(place=place, date__gte=today, date__lte=last)),
+        start=today,
+        days=days,
+    )
+
+
+def next_opening(days: Sequence[OpeningDay], *, now: datetime) -> tuple[date, time, time] | None:
+    """The first opening interval in ``days`` that has not closed at ``now`` (it may be open
+    already), as (day, opens, closes); ``None`` when there is none."""
+    moment = timezone.localtime(now)
+    for opening_day in days:
+        for opens_at, closes_at in opening_day.hours:
+            if opening_day.day > moment.date() or (
+                opening_day.day == moment.date() and closes_at > moment.time()
+            ):
+                return opening_day.day, opens_at, closes_at
+    return None
+
+
 def organisation_public_activities(organisation_id: int) -> QuerySet[Activity]:
     return Activity.objects.filter(
         organisation_id=organisation_id, status=Activity.Status.PUBLISHED

@@ -184,6 +184,20 @@ class ArticleFilterForm(forms.Form):
     )
 
 
+class InventoryFilterForm(forms.Form):
+    """The public inventory's filters, a GET form: the categories are those the bank has."""
+
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    available = forms.BooleanField(label=_("Only available now"), required=False)
+
+    def __init__(self, *args: object, categories: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["category"].choices = [("", _("All categories")), *categories]  # type: ignore[attr-defined]
+        self.fields["category"].error_messages["invalid_choice"] = _(
+            "The bank has nothing in that category. Choose another one."
+        )
+
+
 # The statuses staff may choose on an article's page (see services.article_status_set).
 MANUAL_STATUS_CHOICES = [
     (ArticleStatus.AVAILABLE, _("Available (for example repaired or found)")),

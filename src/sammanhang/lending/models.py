@@ -39,6 +39,12 @@ class Bank(models.Model):
     borrower_retention_months = models.PositiveSmallIntegerField(
         _("months to keep a borrower after the last return"), default=12
     )
+    # Shown on the bank's public page; empty means the page's general paragraph.
+    donation_info = models.TextField(
+        _("how to donate"),
+        blank=True,
+        help_text=_("What the bank takes and how to hand it in. Leave empty for the general text."),
+    )
 
     class Meta:
         verbose_name = _("lending bank")

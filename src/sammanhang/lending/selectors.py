@@ -1,26 +1,42 @@
-"""Reads for the lending desk and for statistics.
+"""Reads for the lending desk, the public bank pages and statistics.
 
 Statistics count borrowers by ``Loan.borrower_pseudonym``, never by the borrower row, so the
 counts stay the same after the retention rule has purged borrowers.
+
+The public inventory (``bank_inventory``) is one grouped query whatever the number of
+articles: counts per article type and size, by status. It shows what is available now and
+what is on loan (it comes back); articles in repair are left out, like retired and missing
+ones, because nobody can say when they will be lendable and a borrower cannot act on them.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 
+from sammanhang.core import clock
+from sammanhang.directory.models import OpeningHours, PlaceClosure
+from sammanhang.directory.selectors import OpeningDay, next_opening, opening_days
 from sammanhang.lending.models import (
     Article,
     ArticleStatus,
     ArticleType,
     Bank,
     Borrower,
+    Branch,
     Hold,
     HoldStatus,
     Loan,
 )
+
+# How far ahead the bank list looks for the next opening (a bank closed over the holidays
+# still gets a date).
+NEXT_OPEN_SEARCH_DAYS = 21
 
 
 def article_by_code(*, bank: Bank, code: str) -> Article | None:
@@ -180,3 +196,261 @@ def article_types_to_reserve(*, bank: Bank) -> QuerySet[ArticleType]:
         .distinct()
         .order_by("name")
     )
+
+
+# --- public pages ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NextOpening:
+    """When a bank opens next (or is open now, until ``closes_at``)."""
+
+    day: date
+    opens_at: time
+    closes_at: time
+    is_today: bool
+    is_open_now: bool
+
+
+def _next_opening(days: list[OpeningDay], now: datetime) -> NextOpening | None:
+    found = next_opening(days, now=now)
+    if found is None:
+        return None
+    day, opens_at, closes_at = found
+    is_today = day == now.date()
+    return NextOpening(
+        day=day,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        is_today=is_today,
+        is_open_now=is_today and opens_at <= now.time(),
+    )
+
+
+@dataclass(frozen=True)
+class PublicBank:
+    """A bank as the public list shows it: when it opens next and how much can be borrowed."""
+
+    bank: Bank
+    next_open: NextOpening | None
+    available: int
+
+
+def bank_list_public() -> list[PublicBank]:
+    """Every bank with its place and district, its next opening and its available articles.
+
+    Three queries whatever the number of banks: the banks with their available-article
+    count, then the opening hours and the coming closed days of all their places.
+    """
+    now = clock.now()
+    today = now.date()
+    last = today.toordinal() + NEXT_OPEN_SEARCH_DAYS - 1
+    closures = PlaceClosure.objects.filter(date__gte=today, date__lte=date.fromordinal(last))
+    banks = (
+        Bank.objects.select_related(
+            "organisation", "place", "place__district", "place__municipality"
+        )
+        .prefetch_related(
+            Prefetch("place__opening_hours", queryset=OpeningHours.objects.all()),
+            Prefetch("place__closures", queryset=closures),
+        )
+        .annotate(
+            available_count=Count("articles", filter=Q(articles__status=ArticleStatus.AVAILABLE))
+        )
+        .order_by("organisation__name")
+    )
+    result = []
+    for bank in banks:
+        days = opening_days(
+            list(bank.place.opening_hours.all()),
+            list(bank.place.closures.all()),
+            start=today,
+            days=NEXT_OPEN_SEARCH_DAYS,
+        )
+        result.append(
+            PublicBank(
+                bank=bank,
+                next_open=_next_opening(days, now),
+                available=bank.available_count,
+            )
+        )
+    return result
+
+
+def bank_public_by_slug(org_slug: str) -> Bank | None:
+    """The bank of the organisation with this slug, or ``None`` when it is not a bank."""
+    return (
+        Bank.objects.select_related(
+            "organisation", "place", "place__district", "place__municipality"
+        )
+        .prefetch_related(
+            Prefetch(
+                "branches",
+                queryset=Branch.objects.select_related("place").order_by("name"),
+            )
+        )
+        .filter(organisation__slug=org_slug)
+        .first()
+    )
+
+
+def bank_next_open(days: list[OpeningDay]) -> NextOpening | None:
+    """The bank's next opening within ``days`` (``directory.selectors.place_opening_days``)."""
+    return _next_opening(days, clock.now())
+
+
+@dataclass
+class SizeCount:
+    size: str
+    available: int
+    on_loan: int
+
+
+@dataclass
+class TypeCount:
+    type_id: int
+    name: str
+    sizes: list[SizeCount] = field(default_factory=list)
+
+    @property
+    def available(self) -> int:
+        return sum(size.available for size in self.sizes)
+
+    @property
+    def on_loan(self) -> int:
+        return sum(size.on_loan for size in self.sizes)
+
+
+@dataclass
+class CategoryCount:
+    code: str
+    name: str
+    types: list[TypeCount] = field(default_factory=list)
+
+    @property
+    def available(self) -> int:
+        return sum(kind.available for kind in self.types)
+
+
+@dataclass
+class Inventory:
+    """The bank's inventory as shown: ``categories`` after the filters, ``category_choices``
+    every category the bank has something in (for the filter), both in taxonomy order."""
+
+    categories: list[CategoryCount]
+    category_choices: list[tuple[str, str]]
+
+    @property
+    def available(self) -> int:
+        return sum(category.available for category in self.categories)
+
+
+_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?")
+_LETTER_SIZES = ["xxs", "xs", "s", "m", "l", "xl", "xxl", "xxxl"]
+
+
+def size_sort_key(size: str) -> tuple[int, float, str]:
+    """Sizes in the order people read them: numbers by value (38 before 120), then letter
+    sizes from XS to XXL, then the rest alphabetically; no size last."""
+    text = size.strip().lower()
+    if not text:
+        return (3, 0.0, "")
+    number = _NUMBER.match(text)
+    if number:
+        return (0, float(number.group().replace(",", ".")), text)
+    if text in _LETTER_SIZES:
+        return (1, float(_LETTER_SIZES.index(text)), text)
+    return (2, 0.0, text)
+
+
+# The statuses the public sees; in repair, retired and missing are left out (module docstring).
+_PUBLIC_STATUSES = (ArticleStatus.AVAILABLE, ArticleStatus.ON_LOAN)
+
+
+def bank_inventory(*, bank: Bank, category: str = "", available_only: bool = False) -> Inventory:
+    """What the bank has per category, article type and size: available now and on loan.
+
+    ``category`` is a code of the equipment taxonomy, a leaf ("skridskor") or a parent
+    ("vinter", which takes in its children); an unknown code shows nothing. With
+    ``available_only``, only sizes with something available now. One query: the counts are
+    grouped in the database and the filters applied to those few rows.
+    """
+    english = (get_language() or "sv").startswith("en")
+    rows = (
+        Article.objects.filter(bank=bank, status__in=_PUBLIC_STATUSES)
+        .values(
+            "type_id",
+            "type__name",
+            "size",
+            "type__category__code",
+            "type__category__name_sv",
+            "type__category__name_en",
+            "type__category__position",
+            "type__category__parent__code",
+            "type__category__parent__name_sv",
+            "type__category__parent__name_en",
+            "type__category__parent__position",
+        )
+        .annotate(
+            available=Count("pk", filter=Q(status=ArticleStatus.AVAILABLE)),
+            on_loan=Count("pk", filter=Q(status=ArticleStatus.ON_LOAN)),
+        )
+        .order_by()
+    )
+    categories: dict[str, CategoryCount] = {}
+    # Sort key of each category: its parent's place in the taxonomy, then its own.
+    order: dict[str, tuple[int, str, int, str]] = {}
+    parents: dict[str, tuple[str, str, int] | None] = {}
+    types: dict[int, TypeCount] = {}
+    for row in rows:
+        code = row["type__category__code"]
+        if code not in categories:
+            name = row["type__category__name_en"] if english else row["type__category__name_sv"]
+            categories[code] = CategoryCount(code=code, name=name)
+            position = row["type__category__position"]
+            parent_code = row["type__category__parent__code"]
+            if parent_code:
+                parent_position = row["type__category__parent__position"]
+                parent_name = (
+                    row["type__category__parent__name_en"]
+                    if english
+                    else row["type__category__parent__name_sv"]
+                )
+                parents[code] = (parent_code, parent_name, parent_position)
+                order[code] = (parent_position, parent_code, position, name)
+            else:
+                parents[code] = None
+                order[code] = (position, code, -1, name)
+        kind = types.get(row["type_id"])
+        if kind is None:
+            kind = types[row["type_id"]] = TypeCount(type_id=row["type_id"], name=row["type__name"])
+            categories[code].types.append(kind)
+        kind.sizes.append(
+            SizeCount(size=row["size"], available=row["available"], on_loan=row["on_loan"])
+        )
+    ordered = sorted(categories.values(), key=lambda c: order[c.code])
+    choices: list[tuple[str, str]] = []
+    for category_count in ordered:
+        parent = parents[category_count.code]
+        if parent is None:
+            choices.append((category_count.code, category_count.name))
+            continue
+        if not any(code == parent[0] for code, _label in choices):
+            choices.append((parent[0], parent[1]))
+        # Indented under the parent; screen readers skip the spaces.
+        choices.append((category_count.code, "\u00a0\u00a0\u00a0" + category_count.name))
+    shown = []
+    for category_count in ordered:
+        parent = parents[category_count.code]
+        if category and category not in (category_count.code, parent and parent[0]):
+            continue
+        for kind in category_count.types:
+            kind.sizes.sort(key=lambda size: size_sort_key(size.size))
+            if available_only:
+                kind.sizes = [size for size in kind.sizes if size.available]
+        category_count.types = sorted(
+            (kind for kind in category_count.types if kind.sizes), key=lambda k: k.name
+        )
+        if category_count.types:
+            shown.append(category_count)
+    return Inventory(categories=shown, category_choices=choices)

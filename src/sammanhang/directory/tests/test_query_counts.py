@@ -36,10 +36,12 @@ FINDER_QUERIES = 9
 # with their cancelled dates (interop.jsonld).
 ACTIVITY_QUERIES = 9
 # Place: the place, 3 prefetches (hours, features, photos), open now (closure, hours),
-# closures, the next occasions.
-PLACE_QUERIES = 8
-# Organisation: the organisation with its parent, its activities.
-ORGANISATION_QUERIES = 2
+# closures, the next occasions, and the Fritidsbanks at the place (the template follows
+# lending's reverse relation to link to a bank's page; docs/lending.md).
+PLACE_QUERIES = 9
+# Organisation: the organisation with its parent, its activities, and whether it is a
+# Fritidsbank (lending's reverse relation, for the link to its bank page).
+ORGANISATION_QUERIES = 3
 
 SIZES = [5, 40]
 

@@ -5,6 +5,9 @@ activities by slug and staff accounts by user name, so running it again creates 
 (an organisation, place or activity that exists is left as it is). Everything is written in
 one transaction, so a broken data file leaves the database as it was.
 
+The Fritidsbank (the file's ``lending`` part) is loaded by ``demo/lending.py``, with a
+deterministic history of loans laid out backwards from ``today``.
+
 Occurrences are rebuilt once per activity after its schedules and exceptions are in, not
 after each of them, which keeps the load to a few seconds.
 """
@@ -31,6 +34,7 @@ from sammanhang.directory.models import (
     Municipality,
     Place,
 )
+from sammanhang.web.demo.lending import load_lending
 
 DATA_FILE = Path(__file__).with_name("municipality.json")
 # Shown on the demo's start-up banner; demo accounts exist only in a demo database.
@@ -46,6 +50,8 @@ class DemoSummary:
     places: int = 0
     activities: int = 0
     staff_users: list[str] = field(default_factory=list)
+    lending_articles: int = 0
+    lending_loans: int = 0
 
 
 def demo_data() -> dict[str, Any]:
@@ -67,6 +73,8 @@ def demo_load(data: dict[str, Any] | None = None, *, today: date | None = None) 
         summary.places = len(places)
         activities = _load_activities(data["activities"], organisations, places, today)
         summary.activities = len(activities)
+        lending = load_lending(data.get("lending"), organisations, places, today)
+        summary.lending_articles, summary.lending_loans = lending.articles, lending.loans
     return summary
 
 
