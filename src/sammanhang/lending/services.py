@@ -469,10 +469,12 @@ def hold_offer_next(*, article: Article, today: date | None = None) -> Hold | No
 
 
 @transaction.atomic
-def hold_cancel(*, hold: Hold) -> None:
+def hold_cancel(*, hold: Hold, actor: Actor = None) -> None:
     """The borrower no longer wants it; an article offered to them goes to the next in line.
 
-    Raises ``LendingError`` when the reservation has already ended.
+    Staff cancelling (``actor`` given) is audited: the reservation is someone's, and the desk
+    must be able to answer "who took my place in the queue?". Raises ``LendingError`` when the
+    reservation has already ended.
     """
     # Lock order as everywhere: the article before the holds.
     offered_article_id = (
@@ -489,6 +491,13 @@ def hold_cancel(*, hold: Hold) -> None:
     was_offered = hold.status == HoldStatus.OFFERED
     hold.status = HoldStatus.CANCELLED
     hold.save(update_fields=["status"])
+    if actor is not None:
+        audit_record(
+            actor=actor,
+            action="hold.cancelled",
+            target=hold,
+            organisation_id=hold.bank.organisation_id,
+        )
     if was_offered and article is not None:
         hold_offer_next(article=article)
 

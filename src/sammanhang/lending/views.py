@@ -236,7 +236,7 @@ def visit_hold_place(
 
 def _hold_cancel(request: HttpRequest, bank: Bank, hold: Hold) -> None:
     try:
-        services.hold_cancel(hold=hold)
+        services.hold_cancel(hold=hold, actor=request.user)
     except services.LendingError as exc:
         messages.error(request, exc.message)
     else:

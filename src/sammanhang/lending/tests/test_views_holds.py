@@ -96,6 +96,10 @@ def test_the_desk_cancels_a_reservation_from_the_visit(desk, bank, borrower, mak
     assert response.status_code == 302
     hold.refresh_from_db()
     assert hold.status == Hold.Status.CANCELLED
+    # Staff cancelling someone's place in a queue is audited, naming who did it.
+    event = AuditEvent.objects.get(action="hold.cancelled")
+    assert event.organisation_id == bank.organisation_id
+    assert event.actor_id is not None
     # Once ended, a second cancel says so.
     response = desk.post(
         _visit("visit_hold_cancel", bank, borrower, visit, hold_id=hold.pk), follow=True
