@@ -573,6 +573,12 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep a bank of the same size")
     parser.add_argument("--explain", action="store_true", help="print every statement's plan")
     parser.add_argument("--http", type=int, default=0, help="rounds through the views")
+    parser.add_argument(
+        "--no-sync-commit",
+        action="store_true",
+        help="PostgreSQL: commit without waiting for the disk, to see how much of a desk "
+        "operation is that wait (a diagnosis, not a setting for production)",
+    )
     args = parser.parse_args()
     open_loans = args.articles // 50 if args.open_loans is None else args.open_loans
 
@@ -613,6 +619,12 @@ def main() -> None:
         f"({anonymous:,} of purged borrowers), {out:,} out now, "
         f"{Hold.objects.filter(bank=bank).count():,} reservations"
     )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            if args.no_sync_commit:
+                cursor.execute("SET synchronous_commit = off")
+            cursor.execute("SHOW synchronous_commit")
+            print(f"synchronous_commit: {cursor.fetchone()[0]} (each desk operation commits)")
     desk = Desk(bank, args.seed + 1)
     gc.freeze()  # as sammanhang.wsgi does in each gunicorn worker
     for _ in range(20):  # warm the connection and caches
