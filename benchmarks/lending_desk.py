@@ -19,7 +19,7 @@ borrower's last return, as the desk would have left it. One reservation per 50 l
 (fulfilled, expired, cancelled), and 100 waiting for a size no article has. Reminders are not
 filled.
 
-Then ``--passes`` times ``--runs`` desk operations pairs: a recent borrower checks out a random
+Then ``--passes`` times ``--runs`` pairs of desk operations: a recent borrower checks out a random
 available article through ``loan_check_out`` and it is returned through ``loan_return``, each
 its own transaction, as at the desk. Prints desk operations per second (one operation = a
 check-out or a return), median and p95 ms of each and the queries per operation (counted in
@@ -27,7 +27,8 @@ separate runs, so the timed ones carry no instrumentation). Then the desk's othe
 each (a borrower's open loans; the reminder run and the next day's retention purge, both
 rolled back: the fill ends with the purge, as the daily job would have left the data),
 with ``--explain`` the query plan of every statement, and with ``--http`` the visit page and
-a check-out and a return through the views (test client, no network).
+a check-out and a return through the views (test client, no network). On PostgreSQL,
+``--no-sync-commit`` shows how much of an operation is the commit's wait for the disk.
 """
 
 from __future__ import annotations
