@@ -23,8 +23,10 @@ def purge_borrowers(now: datetime) -> int:
             stale = list(
                 Borrower.objects.filter(bank=bank, last_activity_at__lt=cutoff)
                 .exclude(
+                    # The bank's own open loans (a borrower lends only at their bank): read from
+                    # the index of open loans by bank, not from every borrower's history.
                     pk__in=Loan.objects.filter(
-                        returned_at__isnull=True, borrower__isnull=False
+                        bank=bank, returned_at__isnull=True, borrower__isnull=False
                     ).values("borrower_id")
                 )
                 .values_list("pk", flat=True)
