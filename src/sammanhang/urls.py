@@ -15,6 +15,7 @@ urlpatterns = i18n_patterns(
     path("", include("sammanhang.accounts.urls")),
     path("hantera/<slug:org_slug>/", include("sammanhang.directory.urls_staff")),
     path("hantera/<slug:org_slug>/utlan/", include("sammanhang.lending.urls_staff")),
+    path("", include("sammanhang.lending.urls")),
     path("", include("sammanhang.interop.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
