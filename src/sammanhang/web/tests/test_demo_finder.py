@@ -327,9 +327,7 @@ def test_equipment_to_borrow_keeps_activities_whose_equipment_a_bank_lends(
     skiing day and the nature walk are not (whatever else a demo bank lends, the check below
     judges each result from the data)."""
     organisation = make_organisation("Fritidsbanken i testet")
-    bank = Bank.objects.create(
-        organisation=organisation, place=Place.objects.order_by("slug").first()
-    )
+    bank = Bank.objects.create(organisation=organisation, place=Place.objects.order_by("slug")[0])
     for code, term, status in [
         ("T1", "bollar", ArticleStatus.AVAILABLE),
         ("T2", "skidor-langd", ArticleStatus.RETIRED),
