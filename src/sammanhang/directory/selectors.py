@@ -247,7 +247,7 @@ def _activity_conditions(criteria: FinderCriteria) -> list[Any]:
 # registers on ``Term`` when lending is installed. A query rather than a hook that lending
 # fills in at start-up: the condition stays one SQL ``EXISTS`` inside every plan of the finder
 # (tiers, the start-order walk, counts), and a renamed relation fails the finder's tests
-# (``directory/tests/test_equipment_to_borrow.py``) instead of going quietly missing.
+# (``lending/tests/test_activity_equipment.py``) instead of going quietly missing.
 ARTICLES_OF_TERM = "lending_article_types__article"
 # An article on loan comes back within the loan days, so it still counts; one in repair, retired
 # or missing does not.
