@@ -120,6 +120,12 @@ class FinderForm(forms.Form):
     drop_in = forms.BooleanField(
         label=_("Drop in, no sign-up"), required=False, widget=fast.CheckboxInput
     )
+    equipment_to_borrow = forms.BooleanField(
+        label=_("Equipment to borrow"),
+        required=False,
+        help_text=_("What you need can be borrowed free of charge at a Fritidsbank."),
+        widget=fast.CheckboxInput,
+    )
     feature = forms.MultipleChoiceField(
         label=_("Accessibility"), required=False, widget=fast.CheckboxSelectMultiple
     )
@@ -230,7 +236,10 @@ class FinderForm(forms.Form):
         ),
         (_("Where"), ["near", "distance", "municipality", "district"]),
         (_("For whom and what"), ["target_group", "category", "age", "language"]),
-        (_("Cost and accessibility"), ["free", "companion_free", "drop_in", "feature"]),
+        (
+            _("Cost and accessibility"),
+            ["free", "companion_free", "drop_in", "equipment_to_borrow", "feature"],
+        ),
     ]
 
     def groups(self) -> list[tuple[str, list[forms.BoundField], bool]]:
@@ -341,6 +350,7 @@ class FinderForm(forms.Form):
             free=bool(data.get("free")),
             companion_free=bool(data.get("companion_free")),
             drop_in=bool(data.get("drop_in")),
+            equipment_to_borrow=bool(data.get("equipment_to_borrow")),
             sort=data.get("sort")
             or ("distance" if data.get("point") and not data.get("q") else "next"),
             point=data.get("point"),

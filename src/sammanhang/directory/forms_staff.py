@@ -103,6 +103,28 @@ def feature_answers(cleaned_data: dict[str, Any]) -> dict[str, str]:
     }
 
 
+class GroupedCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Checkboxes in groups, each group its own fieldset with a legend, so a screen reader
+    says "Vintersport" before "Skridskor" (Django's default groups under a bare label)."""
+
+    template_name = "directory/widgets/grouped_checkboxes.html"
+
+
+def equipment_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The equipment taxonomy as checkbox groups: each top-level category with its kinds,
+    or, for a category without kinds (helmets), the category itself."""
+    terms = list(Term.objects.filter(taxonomy=Taxonomy.EQUIPMENT).order_by("position", "code"))
+    children: dict[int, list[Term]] = {}
+    for term in terms:
+        if term.parent_id is not None:
+            children.setdefault(term.parent_id, []).append(term)
+    return [
+        (term.name, [(kind.code, kind.name) for kind in children.get(term.pk, [term])])
+        for term in terms
+        if term.parent_id is None
+    ]
+
+
 class ActivityForm(forms.Form):
     title = forms.CharField(
         label=_("Title"),
@@ -137,6 +159,16 @@ class ActivityForm(forms.Form):
     )
     target_groups = forms.MultipleChoiceField(
         label=_("Target groups"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    equipment = forms.MultipleChoiceField(
+        label=_("Equipment needed"),
+        required=False,
+        widget=GroupedCheckboxSelectMultiple,
+        help_text=_(
+            "What a participant needs to bring. The activity's page then shows where it can "
+            "be borrowed free of charge at a Fritidsbank, and the finder's filter "
+            "“Equipment to borrow” finds it."
+        ),
     )
     age_min = forms.IntegerField(
         label=_("Minimum age"),
@@ -222,6 +254,7 @@ class ActivityForm(forms.Form):
         self.fields["target_groups"].choices = [  # type: ignore[attr-defined]
             (t.code, t.name) for t in Term.objects.filter(taxonomy=Taxonomy.TARGET_GROUP)
         ]
+        self.fields["equipment"].choices = equipment_choices()  # type: ignore[attr-defined]
         self.fields["places"].queryset = place_choices  # type: ignore[attr-defined]
         _add_feature_fields(self, AppliesTo.ACTIVITY, features)
 
@@ -278,6 +311,7 @@ class ActivityForm(forms.Form):
             "places": self.all_places(),
             "categories": data["categories"],
             "target_groups": data["target_groups"],
+            "equipment": data["equipment"],
             "languages": data["languages"],
             "features": feature_answers(data),
             **{

@@ -288,6 +288,16 @@ class Activity(models.Model):
     target_groups = models.ManyToManyField(
         Term, verbose_name=_("target groups"), blank=True, related_name="+"
     )
+    # What a participant needs to bring (skates, a helmet): terms of the equipment taxonomy,
+    # which Fritidsbanken's articles are filed under too, so the finder can tell which
+    # activities someone can join with borrowed equipment (``selectors``, "to borrow").
+    equipment = models.ManyToManyField(
+        Term,
+        verbose_name=_("equipment needed"),
+        blank=True,
+        limit_choices_to={"taxonomy": "sammanhang-utrustning"},
+        related_name="+",
+    )
     age_min = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
     age_max = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
     is_free = models.BooleanField(_("free"), default=True)

@@ -2,9 +2,11 @@
 
 The index: one ``ActivitySearch`` row per activity with its text in four weights, A the title
 (Swedish and English), B the summary, categories and target groups, C the description and the
-easy-read text, D the organisation, places and districts. ``search_index_update`` writes it and
-must be called, in the writing transaction, by every service that changes what those fields
-show; ``sammanhang rebuild_search_index`` rewrites all of it.
+easy-read text, D the organisation, places, districts and the equipment the activity needs
+(so "skridskor" finds the skating group, below activities that say it themselves).
+``search_index_update`` writes it and must be called, in the writing transaction, by every
+service that changes what those fields show; ``sammanhang rebuild_search_index`` rewrites all
+of it.
 
 - **PostgreSQL**: ``document`` is a ``tsvector`` made with the ``swedish`` configuration and
   the weights above, behind a GIN index.
@@ -136,6 +138,8 @@ def _texts(activity: Activity) -> dict[str, str]:
     terms = [*activity.categories.all(), *activity.target_groups.all()]
     places = list(activity.places.all())
     context = [activity.organisation.name]
+    for term in activity.equipment.all():
+        context.extend([term.name_sv, term.name_en])
     for place in places:
         context.append(place.name)
         if place.district is not None:
@@ -171,6 +175,7 @@ def search_index_update(activity_ids: Iterable[int]) -> None:
             .prefetch_related(
                 "categories",
                 "target_groups",
+                "equipment",
                 Prefetch("places", queryset=Place.objects.select_related("district")),
             )
         )

@@ -12,6 +12,10 @@ Rules the finder keeps, in the HTML page and the API alike:
   distance in SQL (see ``directory.geo``). Online-only sessions have no distance, so they
   never match such a search. A place name, street address or district typed as ``near``
   is resolved against our own places (``point_for_near``), never an outside geocoder.
+- "Equipment to borrow" (``FinderCriteria.equipment_to_borrow``) keeps the activities that
+  need equipment some Fritidsbank has: at least one needed equipment term, or a kind under
+  it, with an article that is available or on loan (not in repair, retired or missing). See
+  ``_equipment_to_borrow`` for how this reads the lending app's rows without importing it.
 """
 
 from __future__ import annotations
@@ -94,6 +98,7 @@ class FinderCriteria:
     free: bool = False
     companion_free: bool = False
     drop_in: bool = False
+    equipment_to_borrow: bool = False
     sort: str = "next"
     point: geo.Point | None = None
     distance_km: float | None = None
@@ -230,7 +235,46 @@ def _activity_conditions(criteria: FinderCriteria) -> list[Any]:
         conditions.append(Q(companion_free="yes"))
     if criteria.drop_in:
         conditions.append(Q(drop_in=True))
+    if criteria.equipment_to_borrow:
+        conditions.append(_equipment_to_borrow())
     return conditions
+
+
+# The lending app files its articles under terms of the equipment taxonomy
+# (``lending.ArticleType.category``, related name ``lending_article_types``; ``Article.type``,
+# whose reverse query name is ``article``). The directory may not import lending (the layers
+# in pyproject), so the finder reaches those rows by these reverse names, which Django
+# registers on ``Term`` when lending is installed. A query rather than a hook that lending
+# fills in at start-up: the condition stays one SQL ``EXISTS`` inside every plan of the finder
+# (tiers, the start-order walk, counts), and a renamed relation fails the finder's tests
+# (``lending/tests/test_activity_equipment.py``) instead of going quietly missing.
+ARTICLES_OF_TERM = "lending_article_types__article"
+# An article on loan comes back within the loan days, so it still counts; one in repair, retired
+# or missing does not.
+LENDABLE_ARTICLE_STATUSES = ("available", "on_loan")
+
+
+def equipment_terms_to_borrow() -> QuerySet[Term]:
+    """Equipment terms with an article some Fritidsbank lends (available or on loan)."""
+    return Term.objects.filter(
+        taxonomy=Taxonomy.EQUIPMENT,
+        **{f"{ARTICLES_OF_TERM}__status__in": LENDABLE_ARTICLE_STATUSES},
+    )
+
+
+def _equipment_to_borrow() -> Exists:
+    """The activity needs a term that has lendable articles, or one whose kinds have (an
+    activity needing "vintersport" is helped by the bank's skates).
+
+    Two uncorrelated sets (the terms with articles and their parents), read once per query;
+    each activity is then one probe of its few equipment rows."""
+    lendable = equipment_terms_to_borrow()
+    return Exists(
+        Activity.equipment.through.objects.filter(activity=OuterRef("pk")).filter(
+            Q(term_id__in=lendable.values("pk"))
+            | Q(term_id__in=lendable.filter(parent__isnull=False).values("parent_id"))
+        )
+    )
 
 
 class _AnyOfArray(Func):
@@ -655,6 +699,7 @@ def activity_public_detail(slug: str) -> Activity | None:
         .prefetch_related(
             Prefetch("categories", queryset=Term.objects.order_by("position")),
             Prefetch("target_groups", queryset=Term.objects.order_by("position")),
+            Prefetch("equipment", queryset=Term.objects.order_by("position", "code")),
             Prefetch(
                 "features",
                 queryset=ActivityFeature.objects.filter(value=FeatureValue.YES)

@@ -65,6 +65,7 @@ def activity_for_staff(activity: Activity) -> Activity:
         .prefetch_related(
             "categories",
             "target_groups",
+            "equipment",
             "languages",
             Prefetch("features", queryset=ActivityFeature.objects.select_related("term")),
             Prefetch("places", queryset=Place.objects.select_related("owner", "district")),

@@ -8,9 +8,10 @@ Invariants kept here:
   may meet), taken in pk order when several activities are rebuilt.
 - Schedules are validated (``byday`` readable, times ordered) before they are stored; the
   database constraints on ``Schedule`` and ``ScheduleException`` catch what slips past.
-- Accessibility features, categories and target groups refer to terms of the right taxonomy
-  (and, for features, that apply to places or to activities); an unknown code is refused with
-  ``DirectoryError`` naming it before anything is written.
+- Accessibility features, categories, target groups and the equipment an activity needs
+  refer to terms of the right taxonomy (and, for features, that apply to places or to
+  activities); an unknown code is refused with ``DirectoryError`` naming it before anything
+  is written.
 - A place's district belongs to the place's municipality.
 - Every write records an audit event in its own transaction (municipalities and districts are
   platform data and are not audited).
@@ -438,6 +439,7 @@ def activity_create(
     places: Iterable[Place] = (),
     categories: Iterable[str] = (),
     target_groups: Iterable[str] = (),
+    equipment: Iterable[str] = (),
     languages: Iterable[str] = (),
     features: Mapping[str, str] | None = None,
     uuid: UUID | None = None,
@@ -445,13 +447,14 @@ def activity_create(
 ) -> Activity:
     """Create an activity with its places, categories, target groups, languages and features.
 
-    ``categories`` and ``target_groups`` are term codes of those taxonomies; ``languages`` are
-    two-letter ISO 639-1 codes; ``features`` maps accessibility codes that apply to
-    activities to ``yes``/``no``/``unknown``. ``fields`` are the other ``Activity`` fields
+    ``categories``, ``target_groups`` and ``equipment`` (what a participant needs, which the
+    finder matches with what a Fritidsbank lends) are term codes of those taxonomies;
+    ``languages`` are two-letter ISO 639-1 codes; ``features`` maps accessibility codes that
+    apply to activities to ``yes``/``no``/``unknown``. ``fields`` are the other ``Activity`` fields
     (``ACTIVITY_FIELDS``). Schedules are added afterwards with ``schedule_add``.
 
-    Raises ``DirectoryError`` naming an unknown category, target group, language or feature
-    code (a code of another taxonomy is unknown here), a feature that only describes places,
+    Raises ``DirectoryError`` naming an unknown category, target group, equipment, language or
+    feature code (a code of another taxonomy is unknown here), a feature that only describes places,
     or a feature value other than yes/no/unknown; ``ValidationError`` for values the model
     refuses (a taken slug, a paid activity without a price, ages out of order). Raises
     ``TypeError`` for a keyword that is not an activity field. Nothing is written when it
@@ -471,6 +474,7 @@ def activity_create(
     for code in target_codes:
         if code not in target_terms:
             raise DirectoryError(_("Unknown target group %(code)s.") % {"code": code})
+    equipment_terms = _equipment_terms(equipment)
     language_codes: list[str] = []
     for code in languages:
         normalised = code.strip().lower()
@@ -498,6 +502,7 @@ def activity_create(
         activity.places.set(places)
         activity.categories.set(category_terms.values())
         activity.target_groups.set(target_terms.values())
+        activity.equipment.set(equipment_terms)
         ActivityLanguage.objects.bulk_create(
             ActivityLanguage(activity=activity, code=code) for code in language_codes
         )
@@ -520,6 +525,7 @@ def activity_create(
                 *(["places"] if places else []),
                 *(["categories"] if category_terms else []),
                 *(["target_groups"] if target_terms else []),
+                *(["equipment"] if equipment_terms else []),
                 *(["languages"] if language_codes else []),
                 *(["features"] if feature_terms else []),
             ],
@@ -577,6 +583,17 @@ def _terms(taxonomy: Taxonomy, codes: Iterable[str]) -> dict[str, Term]:
     return {
         term.code: term for term in Term.objects.filter(taxonomy=taxonomy, code__in=list(codes))
     }
+
+
+def _equipment_terms(codes: Iterable[str]) -> list[Term]:
+    """Resolve equipment codes (a category such as ``vinter`` or a kind such as
+    ``skridskor``) to terms; raise ``DirectoryError`` naming the first unknown one."""
+    wanted = list(dict.fromkeys(codes))
+    found = _terms(Taxonomy.EQUIPMENT, wanted)
+    for code in wanted:
+        if code not in found:
+            raise DirectoryError(_("Unknown equipment %(code)s.") % {"code": code})
+    return [found[code] for code in wanted]
 
 
 def _feature_terms(
@@ -744,6 +761,7 @@ def activity_update(
     places: Iterable[Place] | None = None,
     categories: Iterable[str] | None = None,
     target_groups: Iterable[str] | None = None,
+    equipment: Iterable[str] | None = None,
     languages: Iterable[str] | None = None,
     features: Mapping[str, str] | None = None,
     **fields: Any,
@@ -763,6 +781,7 @@ def activity_update(
     category_terms, target_terms, language_codes = _resolve_codes(
         categories, target_groups, languages
     )
+    equipment_terms = _equipment_terms(equipment) if equipment is not None else None
     feature_terms = (
         _feature_terms(features, applies_to=AppliesTo.ACTIVITY) if features is not None else None
     )
@@ -794,6 +813,11 @@ def activity_update(
         ):
             activity.target_groups.set(target_terms)
             changed.append("target_groups")
+        if equipment_terms is not None and {t.pk for t in equipment_terms} != set(
+            activity.equipment.values_list("pk", flat=True)
+        ):
+            activity.equipment.set(equipment_terms)
+            changed.append("equipment")
         if language_codes is not None and set(language_codes) != set(
             activity.languages.values_list("code", flat=True)
         ):

@@ -133,6 +133,7 @@ def _activity_initial(activity: Activity) -> tuple[dict[str, Any], dict[str, str
     }
     initial["categories"] = [t.code for t in activity.categories.all()]
     initial["target_groups"] = [t.code for t in activity.target_groups.all()]
+    initial["equipment"] = [t.code for t in activity.equipment.all()]
     initial["languages"] = ", ".join(sorted(lang.code for lang in activity.languages.all()))
     initial["places"] = [p.pk for p in activity.places.all()]
     return initial, features

@@ -70,6 +70,8 @@ CASES: list[str] = [
     "free=on",
     "companion_free=on",
     "drop_in=on",
+    "equipment_to_borrow=on",
+    "equipment_to_borrow=on&q=promenad",
     "feature=lugn-miljo",
     "feature=finns-inte",
     "language=ar",

@@ -31,10 +31,11 @@ from .conftest import make_activity, term
 # the size of the candidate set, their next starts (one grouped query, see
 # directory.finder), the page, 2 prefetches (running rules, next sessions).
 FINDER_QUERIES = 9
-# Activity: the activity, 5 prefetches (categories, target groups, features, languages,
-# places with districts), the next occasions, and for the schema.org JSON-LD its schedules
-# with their cancelled dates (interop.jsonld).
-ACTIVITY_QUERIES = 9
+# Activity: the activity, 6 prefetches (categories, target groups, equipment, features,
+# languages, places with districts), the next occasions, for the schema.org JSON-LD its
+# schedules with their cancelled dates (interop.jsonld), and the Fritidsbanks' stock of the
+# equipment it needs (the lending tag, one query however many terms and banks).
+ACTIVITY_QUERIES = 11
 # Place: the place, 3 prefetches (hours, features, photos), open now (closure, hours),
 # closures, the next occasions, and the Fritidsbanks at the place (the template follows
 # lending's reverse relation to link to a bank's page; docs/lending.md).
@@ -128,6 +129,9 @@ def test_activity_page(client, directory, count, django_assert_max_num_queries):
         categories=["spel", "motesplats", "musik"],
     )
     activity.places.add(*places)
+    activity.equipment.set(
+        [term("sammanhang-utrustning", code) for code in ("skridskor", "hjalmar", "talt")]
+    )
     for code in ("lugn-miljo", "bildstod", "teckensprak", "lattlast"):
         ActivityFeature.objects.create(
             activity=activity, term=term("sammanhang-tillganglighet", code), value="yes"

@@ -199,6 +199,7 @@ def _load_activities(
                 places=[places[slug] for slug in entry.get("places", [])],
                 categories=entry.get("categories", []),
                 target_groups=entry.get("target_groups", []),
+                equipment=entry.get("equipment", []),
                 languages=entry.get("languages", []),
                 features=entry.get("accessibility") or {},
                 title_en=entry.get("title_en") or "",

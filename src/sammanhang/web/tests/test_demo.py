@@ -152,6 +152,20 @@ def test_demo_loads_places_activities_and_schedules(db):
     assert OpeningHours.objects.filter(place=dunkers).count() == 7
 
 
+def test_demo_activities_name_the_equipment_they_need(db):
+    demo_load(today=DEMO_TODAY)
+    needed = {
+        slug: sorted(Activity.objects.get(slug=slug).equipment.values_list("code", flat=True))
+        for slug in ("vinterdag-palsjo", "naturgruppen-palsjo", "kvallsfotboll-planteringen")
+    }
+    assert needed == {
+        "vinterdag-palsjo": ["skidor-langd", "stavar"],
+        "naturgruppen-palsjo": ["ryggsackar"],
+        "kvallsfotboll-planteringen": ["bollar"],
+    }
+    assert Activity.equipment.through.objects.count() == 4
+
+
 def test_demo_sessions_at_places_closed_that_day_are_cancelled(db):
     demo_load(today=DEMO_TODAY)
     at_closed_place = Exists(

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from django import forms
 from django.db import transaction
+from django.db.models import Q
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -28,8 +29,11 @@ from sammanhang.directory.models import (
     ActivityLanguage,
     FeatureValue,
     Occurrence,
+    Place,
     PlaceFeature,
+    Term,
 )
+from sammanhang.lending.models import Article, ArticleStatus, ArticleType, Bank
 from sammanhang.web.demo.loader import demo_load
 
 # A Tuesday evening in late November: evening groups are on, daytime ones have ended, and the
@@ -221,11 +225,13 @@ def _choice_cases(field: str) -> dict[str, Callable[[str], bool]]:
 
 
 CHOICE_FIELDS = ("municipality", "district", "target_group", "category", "feature", "language")
+# Filters with a test of their own below, because they need more than the directory's data.
+OWN_TESTS = {"equipment_to_borrow"}
 
 
 def test_every_finder_field_has_a_case():
     fields = set(FinderForm.base_fields) - NOT_FILTERS
-    assert fields - set(CASES) - set(CHOICE_FIELDS) == set()
+    assert fields - set(CASES) - set(CHOICE_FIELDS) - OWN_TESTS == set()
     # Static choice fields list every value the form offers.
     for name in ("weekday", "time_of_day", "when"):
         assert set(_offered(FinderForm.base_fields[name])) == set(CASES[name]), name
@@ -303,3 +309,33 @@ def test_the_mobile_meeting_place_visits_several_districts(demo, db):
         .distinct()
     )
     assert len(set(districts)) >= 3
+
+
+def _needs_equipment_to_borrow(slug: str) -> bool:
+    needed = _activity(slug).equipment.all()
+    return Article.objects.filter(
+        Q(type__category__in=needed) | Q(type__category__parent__in=needed),
+        status__in=(ArticleStatus.AVAILABLE, ArticleStatus.ON_LOAN),
+    ).exists()
+
+
+def test_equipment_to_borrow_keeps_activities_whose_equipment_a_bank_lends(
+    finder, make_organisation
+):
+    """The demo's activities that need equipment, with a bank (made here, in this test's
+    transaction) lending balls and a retired pair of skis: the football evening is kept, the
+    skiing day and the nature walk are not (whatever else a demo bank lends, the check below
+    judges each result from the data)."""
+    organisation = make_organisation("Fritidsbanken i testet")
+    bank = Bank.objects.create(organisation=organisation, place=Place.objects.order_by("slug")[0])
+    for code, term, status in [
+        ("T1", "bollar", ArticleStatus.AVAILABLE),
+        ("T2", "skidor-langd", ArticleStatus.RETIRED),
+    ]:
+        kind = ArticleType.objects.create(
+            category=Term.objects.get(taxonomy="sammanhang-utrustning", code=term),
+            name=f"Testartikel {term}",
+        )
+        Article.objects.create(bank=bank, type=kind, code=code, status=status)
+    assert _failures(finder, "equipment_to_borrow", {"on": _needs_equipment_to_borrow}) == []
+    assert "kvallsfotboll-planteringen" in finder("equipment_to_borrow=on")
