@@ -24,6 +24,7 @@ from sammanhang.directory.models import OpeningHours, PlaceClosure
 from sammanhang.directory.selectors import OpeningDay, next_opening, opening_days
 from sammanhang.lending.models import (
     Article,
+    ArticlePhoto,
     ArticleStatus,
     ArticleType,
     Bank,
@@ -113,6 +114,20 @@ def article_at_bank(*, bank: Bank, article_id: int) -> Article | None:
     return (
         Article.objects.select_related("type", "type__category")
         .filter(bank=bank, pk=article_id)
+        .first()
+    )
+
+
+def article_photos(*, article: Article) -> QuerySet[ArticlePhoto]:
+    """The article's photos, in the order they were added."""
+    return ArticlePhoto.objects.filter(article=article)
+
+
+def article_photo_at_bank(*, bank: Bank, article_id: int, photo_id: int) -> ArticlePhoto | None:
+    """The photo of the bank's article, or ``None`` (another article's photo is not found)."""
+    return (
+        ArticlePhoto.objects.select_related("article__bank")
+        .filter(pk=photo_id, article_id=article_id, article__bank=bank)
         .first()
     )
 
