@@ -92,7 +92,7 @@ def test_a_donation_is_scanned_listed_marked_for_repair_and_labelled(
     assert Article.objects.get(code="FB-2").status == ArticleStatus.IN_REPAIR
 
 
-def test_a_photo_is_taken_described_and_removed_on_the_article_page(
+def test_a_photo_is_taken_described_shown_to_the_public_and_removed(
     page: Page,
     live_server: Any,
     staff: Any,
@@ -132,6 +132,15 @@ def test_a_photo_is_taken_described_and_removed_on_the_article_page(
     assert image.evaluate("img => img.naturalWidth") == 80  # the file is served
     assert_no_axe_violations(page)
 
+    # The public bank page shows it as the type's thumbnail in the inventory.
+    page.goto(f"{live_server.url}/fritidsbanken/{staff.slug}/")
+    row = page.get_by_role("row", name="Hockeyskridskor")
+    expect(
+        row.get_by_role("img", name="Blå hockeyskridskor, storlek 38, med skydd")
+    ).to_be_visible()
+    assert_no_axe_violations(page)
+
+    page.go_back()
     page.get_by_role("button", name="Ta bort bilden Blå hockeyskridskor").click()
     expect(page.get_by_text("Bilden togs bort.")).to_be_visible()
     expect(page.get_by_text("Inga foton än.")).to_be_visible()

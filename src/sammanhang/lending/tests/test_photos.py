@@ -205,3 +205,75 @@ def test_a_photo_of_another_banks_article_is_not_found(
     )
     assert response.status_code == 404
     assert ArticlePhoto.objects.count() == 1
+
+
+# --- the public bank page ---------------------------------------------------------------------
+
+
+def test_inventory_gets_the_latest_photo_per_type_in_one_query(
+    bank, make_article, picture, django_assert_num_queries
+):
+    from sammanhang.directory.models import Term
+    from sammanhang.lending.models import ArticleType
+    from sammanhang.lending.selectors import bank_inventory, bank_inventory_photos
+
+    skis = ArticleType.objects.create(
+        category=Term.objects.get(taxonomy="sammanhang-utrustning", code="skidor-langd"),
+        name="Längdskidor",
+    )
+    tent = ArticleType.objects.create(
+        category=Term.objects.get(taxonomy="sammanhang-utrustning", code="talt"), name="Tält"
+    )
+    for number in range(6):
+        article = make_article(f"S{number}", size=str(36 + number))
+        services.article_photo_add(
+            actor=None, article=article, upload=picture(), alt_text=f"Skridsko {number}"
+        )
+    services.article_photo_add(
+        actor=None, article=make_article("L1", type=skis), upload=picture(), alt_text="Skidor"
+    )
+    make_article("T1", type=tent)
+    inventory = bank_inventory(bank=bank)
+    with django_assert_num_queries(1):
+        bank_inventory_photos(bank=bank, inventory=inventory)
+    photos = {
+        kind.name: kind.photo and kind.photo.alt_text
+        for category in inventory.categories
+        for kind in category.types
+    }
+    assert photos == {"Hockeyskridskor": "Skridsko 5", "Längdskidor": "Skidor", "Tält": None}
+
+    nothing = bank_inventory(bank=bank, category="bollsport")
+    with django_assert_num_queries(0):
+        bank_inventory_photos(bank=bank, inventory=nothing)
+
+
+def test_bank_page_shows_one_thumbnail_per_type_for_one_more_query(
+    client, bank, make_article, picture, settings
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.SAMMANHANG_FIXED_NOW = "2026-12-07T12:00"
+    for number in range(4):
+        make_article(f"S{number}", size=str(36 + number))
+    url = reverse("lending:bank", args=[bank.organisation.slug])
+    with CaptureQueriesContext(connection) as without_photos:
+        assert client.get(url).status_code == 200
+    photo = None
+    for article in bank.articles.all():
+        photo = services.article_photo_add(
+            actor=None, article=article, upload=picture(), alt_text=f"{ALT} ({article.code})"
+        )
+    assert photo is not None
+    with CaptureQueriesContext(connection) as with_photos:
+        page = client.get(url).content.decode()
+    # One query reads the photos, whether it finds any or not; four photos cost no more.
+    assert len(with_photos) == len(without_photos)
+    assert len([q for q in with_photos if "lending_articlephoto" in q["sql"]]) == 1
+    thumbnail = (
+        f'<img class="inventory__photo" src="/media/{photo.image.name}" '
+        f'alt="{ALT} (S3)" width="40" height="30" loading="lazy"'
+    )
+    assert page.count('<img class="inventory__photo"') == 1
+    assert thumbnail in page
