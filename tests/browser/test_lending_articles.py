@@ -90,3 +90,58 @@ def test_a_donation_is_scanned_listed_marked_for_repair_and_labelled(
     expect(page.get_by_text("FB-2 har nu status: På reparation.")).to_be_visible()
     assert_no_axe_violations(page)
     assert Article.objects.get(code="FB-2").status == ArticleStatus.IN_REPAIR
+
+
+def test_a_photo_is_taken_described_shown_to_the_public_and_removed(
+    page: Page,
+    live_server: Any,
+    staff: Any,
+    fritidsbank: Any,
+    log_in: Callable[..., None],
+    assert_no_axe_violations: Callable[[Page], None],
+) -> None:
+    import io
+
+    from PIL import Image
+
+    from sammanhang.lending.models import Article, ArticlePhoto
+
+    article = Article.objects.get(code="S1")
+    buffer = io.BytesIO()
+    Image.new("RGB", (80, 60), (30, 60, 200)).save(buffer, format="JPEG")
+    log_in(page, staff)
+    page.goto(f"{live_server.url}/hantera/{staff.slug}/utlan/artiklar/{article.pk}/")
+    photo = page.get_by_label("Foto", exact=True)
+    expect(photo).to_have_attribute("accept", "image/*")
+    description = page.get_by_label("Beskriv bilden")
+
+    # Without a picture: the error is on the field and the description is kept.
+    description.fill("Blå hockeyskridskor, storlek 38, med skydd")
+    page.get_by_role("button", name="Ladda upp fotot").click()
+    expect(page.locator("[data-error-summary]")).to_contain_text("Välj en bild att ladda upp.")
+    expect(description).to_have_value("Blå hockeyskridskor, storlek 38, med skydd")
+    assert_no_axe_violations(page)
+
+    photo.set_input_files(
+        files=[{"name": "skridskor.jpg", "mimeType": "image/jpeg", "buffer": buffer.getvalue()}]
+    )
+    page.get_by_role("button", name="Ladda upp fotot").click()
+    expect(page.get_by_text("Bilden lades till.")).to_be_visible()
+    image = page.get_by_role("img", name="Blå hockeyskridskor, storlek 38, med skydd")
+    expect(image).to_be_visible()
+    assert image.evaluate("img => img.naturalWidth") == 80  # the file is served
+    assert_no_axe_violations(page)
+
+    # The public bank page shows it as the type's thumbnail in the inventory.
+    page.goto(f"{live_server.url}/fritidsbanken/{staff.slug}/")
+    row = page.get_by_role("row", name="Hockeyskridskor")
+    expect(
+        row.get_by_role("img", name="Blå hockeyskridskor, storlek 38, med skydd")
+    ).to_be_visible()
+    assert_no_axe_violations(page)
+
+    page.go_back()
+    page.get_by_role("button", name="Ta bort bilden Blå hockeyskridskor").click()
+    expect(page.get_by_text("Bilden togs bort.")).to_be_visible()
+    expect(page.get_by_text("Inga foton än.")).to_be_visible()
+    assert not ArticlePhoto.objects.exists()

@@ -216,6 +216,34 @@ class ArticleStatusForm(forms.Form):
     )
 
 
+class ArticlePhotoForm(forms.Form):
+    """A photo of the article, taken at the desk; on a phone the camera opens directly."""
+
+    image = forms.ImageField(
+        label=_("Photo"),
+        help_text=_(
+            "Photograph the article only, never people. JPEG, PNG or WebP, at most 10 MB. "
+            "Location data and other metadata are removed."
+        ),
+        # ``capture`` opens the back camera on a phone; a computer shows the file chooser.
+        widget=forms.FileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        error_messages={
+            "required": _("Choose a photo to upload."),
+            "invalid_image": _(
+                "The file is not a picture we can use. Upload a JPEG, PNG or WebP file."
+            ),
+        },
+    )
+    alt_text = forms.CharField(
+        label=_("Describe the picture"),
+        max_length=250,
+        help_text=_("For example: Blue hockey skates, size 38, with blade guards."),
+        error_messages={
+            "required": _("Describe what the picture shows, for people who cannot see it.")
+        },
+    )
+
+
 class HoldForm(forms.Form):
     """Reserve an article type in a size for the borrower at the desk."""
 

@@ -183,6 +183,35 @@ class Article(models.Model):
         return f"{self.code} {self.type}"
 
 
+class ArticlePhoto(models.Model):
+    """A picture of one article, taken at the desk, with a text alternative that says what it
+    shows. Photos are of things, never of people (see docs/lending.md, Photos)."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField(
+        _("picture"), upload_to="artiklar/", width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(_("width"), default=0)
+    height = models.PositiveIntegerField(_("height"), default=0)
+    alt_text = models.CharField(_("text alternative"), max_length=250)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo of an article")
+        verbose_name_plural = _("photos of articles")
+        ordering = ["position", "pk"]
+        constraints = [
+            # A picture without a text alternative shuts out people who use screen readers.
+            models.CheckConstraint(condition=~models.Q(alt_text=""), name="article_photo_alt_set"),
+        ]
+
+    def __str__(self) -> str:
+        return self.alt_text
+
+
 class Borrower(models.Model):
     """Only a name and a mobile number: Fritidsbanken asks for nothing else, ever."""
 

@@ -15,7 +15,17 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 
@@ -24,6 +34,7 @@ from sammanhang.directory.models import OpeningHours, PlaceClosure
 from sammanhang.directory.selectors import OpeningDay, next_opening, opening_days
 from sammanhang.lending.models import (
     Article,
+    ArticlePhoto,
     ArticleStatus,
     ArticleType,
     Bank,
@@ -113,6 +124,20 @@ def article_at_bank(*, bank: Bank, article_id: int) -> Article | None:
     return (
         Article.objects.select_related("type", "type__category")
         .filter(bank=bank, pk=article_id)
+        .first()
+    )
+
+
+def article_photos(*, article: Article) -> QuerySet[ArticlePhoto]:
+    """The article's photos, in the order they were added."""
+    return ArticlePhoto.objects.filter(article=article)
+
+
+def article_photo_at_bank(*, bank: Bank, article_id: int, photo_id: int) -> ArticlePhoto | None:
+    """The photo of the bank's article, or ``None`` (another article's photo is not found)."""
+    return (
+        ArticlePhoto.objects.select_related("article__bank")
+        .filter(pk=photo_id, article_id=article_id, article__bank=bank)
         .first()
     )
 
@@ -311,6 +336,8 @@ class TypeCount:
     type_id: int
     name: str
     sizes: list[SizeCount] = field(default_factory=list)
+    # Set by ``bank_inventory_photos``: the latest photo of an article of this type.
+    photo: ArticlePhoto | None = None
 
     @property
     def available(self) -> int:
@@ -343,6 +370,30 @@ class Inventory:
     @property
     def available(self) -> int:
         return sum(category.available for category in self.categories)
+
+
+def bank_inventory_photos(*, bank: Bank, inventory: Inventory) -> None:
+    """Give each type shown in ``inventory`` the latest photo of any of the bank's articles of
+    that type (``TypeCount.photo``), so a visitor sees what the thing looks like.
+
+    One query whatever the number of types and photos (none when nothing is shown): the
+    latest photo per type is picked in a grouped subquery. Kept apart from ``bank_inventory``,
+    which stays one grouped query of counts.
+    """
+    kinds = {kind.type_id: kind for category in inventory.categories for kind in category.types}
+    if not kinds:
+        return
+    latest = (
+        ArticlePhoto.objects.filter(article__bank=bank, article__type_id__in=list(kinds))
+        .values("article__type_id")
+        .annotate(latest=Max("pk"))
+        .values("latest")
+    )
+    photos = ArticlePhoto.objects.filter(pk__in=Subquery(latest)).annotate(
+        type_id=F("article__type_id")
+    )
+    for photo in photos:
+        kinds[photo.type_id].photo = photo
 
 
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?")

@@ -20,6 +20,8 @@ Invariants and what guards them:
   zero (``visitor_count_not_negative``).
 - Every change of an article's status also sets ``status_changed_at`` (statistics count
   articles retired in a period by it).
+- An article photo always has a text alternative (``article_photo_alt_set``) and is stored
+  only as the copy ``core.images.image_clean`` made, without EXIF or GPS metadata.
 
 Every function runs in one transaction and raises :class:`LendingError` with a message for
 the desk (translated) when a rule says no.
@@ -36,15 +38,18 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from sammanhang.core import clock
+from sammanhang.core.images import image_clean
 from sammanhang.core.services import audit_record
 from sammanhang.directory.models import OpeningHours, PlaceClosure, Term
 from sammanhang.lending.models import (
     Article,
+    ArticlePhoto,
     ArticleStatus,
     ArticleType,
     Bank,
@@ -642,6 +647,57 @@ def article_status_set(*, actor: Actor, article: Article, status: str) -> Articl
     else:
         hold_offer_next(article=article)
     return article
+
+
+def article_photo_add(
+    *, actor: Actor, article: Article, upload: File[bytes], alt_text: str
+) -> ArticlePhoto:
+    """Add a cleaned copy of ``upload`` to the article's photos, last in order; audited.
+
+    The picture is re-encoded by ``core.images.image_clean``, which drops EXIF (a phone photo
+    taken at the desk carries the GPS position of the bank) and caps its size. Raises
+    ``LendingError`` without a text alternative and ``core.images.ImageRejected`` for a file
+    that is too large or not a picture we publish; nothing is stored then.
+    """
+    alt_text = " ".join(alt_text.split())
+    if not alt_text:
+        raise LendingError(_("Describe what the picture shows, for people who cannot see it."))
+    clean = image_clean(upload)
+    photo = ArticlePhoto(article=article, alt_text=alt_text)
+    photo.image.save(clean.content.name or "picture.jpg", clean.content, save=False)
+    try:
+        with transaction.atomic():
+            # Two uploads at once may share a position; ``pk`` orders them then.
+            last = ArticlePhoto.objects.filter(article=article).aggregate(Max("position"))
+            photo.position = (last["position__max"] or 0) + 1
+            photo.save()
+            audit_record(
+                actor=actor,
+                action="article.photo_added",
+                target=article,
+                organisation_id=article.bank.organisation_id,
+                changed_fields=["photos"],
+            )
+    except BaseException:
+        photo.image.delete(save=False)  # no row, so no file either
+        raise
+    return photo
+
+
+def article_photo_remove(*, actor: Actor, photo: ArticlePhoto) -> None:
+    """Delete the photo, and its file once the change is committed; audited."""
+    article = photo.article
+    with transaction.atomic():
+        name, storage = photo.image.name or "", photo.image.storage
+        photo.delete()
+        audit_record(
+            actor=actor,
+            action="article.photo_removed",
+            target=article,
+            organisation_id=article.bank.organisation_id,
+            changed_fields=["photos"],
+        )
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 def article_type_create(

@@ -49,6 +49,12 @@ urlpatterns = [
     path("artikeltyp/ny/", views.article_type_new, name="article_type_new"),
     path("artiklar/", views.article_list, name="article_list"),
     path("artiklar/<int:article_id>/", views.article_detail, name="article_detail"),
+    path("artiklar/<int:article_id>/bilder/", views.article_photo_add, name="article_photo_add"),
+    path(
+        "artiklar/<int:article_id>/bilder/<int:photo_id>/ta-bort/",
+        views.article_photo_remove,
+        name="article_photo_remove",
+    ),
     path("etiketter/", views.labels, name="labels"),
     path("reservationer/", views.holds, name="holds"),
     path("reservationer/<int:hold_id>/avboka/", views.hold_cancel, name="hold_cancel"),

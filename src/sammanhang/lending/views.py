@@ -29,11 +29,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sammanhang.core import clock
+from sammanhang.core.images import ImageRejected
 from sammanhang.lending import selectors, services, stats
 from sammanhang.lending.access import access_bank_by_slug
 from sammanhang.lending.barcode import BarcodeError, code128b_svg
 from sammanhang.lending.forms import (
     ArticleFilterForm,
+    ArticlePhotoForm,
     ArticleStatusForm,
     ArticleTypeForm,
     BorrowerFindForm,
@@ -44,7 +46,7 @@ from sammanhang.lending.forms import (
     ReturnForm,
     ReturnScanForm,
 )
-from sammanhang.lending.models import Bank, Borrower, Hold, Loan
+from sammanhang.lending.models import Article, Bank, Borrower, Hold, Loan
 from sammanhang.lending.receipts import receipt_send_email, receipt_send_sms
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -571,15 +573,46 @@ def article_list(request: HttpRequest, org_slug: str) -> HttpResponse:
     )
 
 
-@login_required
-@GET_POST
-def article_detail(request: HttpRequest, org_slug: str, article_id: int) -> HttpResponse:
-    """An article's page: what it is, and a form to mark it repaired, in repair, retired or
-    missing (``article_status_set``; an article on loan must be returned first)."""
-    bank, _role = access_bank_by_slug(request.user, org_slug)
+def _article(bank: Bank, article_id: int) -> Article:
     article = selectors.article_at_bank(bank=bank, article_id=article_id)
     if article is None:
         raise Http404
+    return article
+
+
+def _article_detail_render(
+    request: HttpRequest,
+    bank: Bank,
+    article: Article,
+    *,
+    form: ArticleStatusForm,
+    photo_form: ArticlePhotoForm,
+) -> HttpResponse:
+    return render(
+        request,
+        "lending/article_detail.html",
+        {
+            "bank": bank,
+            "organisation": bank.organisation,
+            "article": article,
+            "form": form,
+            "photo_form": photo_form,
+            "photos": selectors.article_photos(article=article),
+            "loan": selectors.loan_open_for_article(article=article),
+            "label_url": _label_url(bank, [article.pk]),
+        },
+        status=400 if form.errors or photo_form.errors else 200,
+    )
+
+
+@login_required
+@GET_POST
+def article_detail(request: HttpRequest, org_slug: str, article_id: int) -> HttpResponse:
+    """An article's page: what it is, its photos with the form to add one, and a form to mark
+    it repaired, in repair, retired or missing (``article_status_set``; an article on loan must
+    be returned first)."""
+    bank, _role = access_bank_by_slug(request.user, org_slug)
+    article = _article(bank, article_id)
     form = ArticleStatusForm(
         request.POST if request.method == "POST" else None, initial={"status": article.status}
     )
@@ -597,19 +630,48 @@ def article_detail(request: HttpRequest, org_slug: str, article_id: int) -> Http
                 % {"code": article.code, "status": article.get_status_display()},
             )
             return redirect("lending_staff:article_detail", bank.organisation.slug, article.pk)
-    return render(
-        request,
-        "lending/article_detail.html",
-        {
-            "bank": bank,
-            "organisation": bank.organisation,
-            "article": article,
-            "form": form,
-            "loan": selectors.loan_open_for_article(article=article),
-            "label_url": _label_url(bank, [article.pk]),
-        },
-        status=_status(form),
-    )
+    return _article_detail_render(request, bank, article, form=form, photo_form=ArticlePhotoForm())
+
+
+@login_required
+@require_POST
+def article_photo_add(request: HttpRequest, org_slug: str, article_id: int) -> HttpResponse:
+    """Upload a photo of the article; a refusal is shown on the article's page, on its field,
+    with the description kept."""
+    bank, _role = access_bank_by_slug(request.user, org_slug)
+    article = _article(bank, article_id)
+    photo_form = ArticlePhotoForm(request.POST, request.FILES)
+    if photo_form.is_valid():
+        try:
+            services.article_photo_add(
+                actor=request.user,
+                article=article,
+                upload=photo_form.cleaned_data["image"],
+                alt_text=photo_form.cleaned_data["alt_text"],
+            )
+        except ImageRejected as exc:
+            photo_form.add_error("image", str(exc))
+        except services.LendingError as exc:
+            photo_form.add_error("alt_text", exc.message)
+        else:
+            messages.success(request, _("The photo was added."))
+            return redirect("lending_staff:article_detail", bank.organisation.slug, article.pk)
+    form = ArticleStatusForm(initial={"status": article.status})
+    return _article_detail_render(request, bank, article, form=form, photo_form=photo_form)
+
+
+@login_required
+@require_POST
+def article_photo_remove(
+    request: HttpRequest, org_slug: str, article_id: int, photo_id: int
+) -> HttpResponse:
+    bank, _role = access_bank_by_slug(request.user, org_slug)
+    photo = selectors.article_photo_at_bank(bank=bank, article_id=article_id, photo_id=photo_id)
+    if photo is None:
+        raise Http404
+    services.article_photo_remove(actor=request.user, photo=photo)
+    messages.success(request, _("The photo was removed."))
+    return redirect("lending_staff:article_detail", bank.organisation.slug, article_id)
 
 
 @login_required

@@ -31,6 +31,7 @@ def bank(request: HttpRequest, org_slug: str) -> HttpResponse:
     inventory = selectors.bank_inventory(
         bank=found, category=category, available_only=available_only
     )
+    selectors.bank_inventory_photos(bank=found, inventory=inventory)
     form = InventoryFilterForm(
         request.GET or None, categories=inventory.category_choices, auto_id="filter-%s"
     )

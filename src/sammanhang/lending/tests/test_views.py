@@ -53,6 +53,11 @@ def _all_urls(bank, borrower, loan):
         ("get", _url("article_list", bank)),
         ("get", _url("article_detail", bank, article_id=loan.article_id)),
         ("post", _url("article_detail", bank, article_id=loan.article_id)),
+        ("post", _url("article_photo_add", bank, article_id=loan.article_id)),
+        (
+            "post",
+            _url("article_photo_remove", bank, article_id=loan.article_id, photo_id=1),
+        ),
         ("get", _url("labels", bank) + f"?id={loan.article_id}"),
         ("post", _visit_url(bank, borrower, visit, "visit_hold_place")),
         ("post", _visit_url(bank, borrower, visit, "visit_hold_cancel", hold_id=1)),
