@@ -402,3 +402,30 @@ class StatsPeriodForm(forms.Form):
         """The valid form's first day, last day and grouping."""
         data = self.cleaned_data
         return data["period_start"], data["period_end"], data["grouping"]
+
+
+class SortedOutForm(forms.Form):
+    """How many donated things were turned away today (a negative number takes back a slip)."""
+
+    items = forms.IntegerField(
+        label=_("Number of things sorted out"),
+        help_text=_(
+            "Broken, incomplete or unsafe things from donations that you did not register. "
+            "Write a minus sign to take back a number typed too high, for example -2."
+        ),
+        min_value=-500,
+        max_value=500,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={
+            "required": _("Write how many things were sorted out."),
+            "invalid": _("Write a whole number, for example 3."),
+            "min_value": _("Write a number from 1 to 500."),
+            "max_value": _("Write a number from 1 to 500."),
+        },
+    )
+
+    def clean_items(self) -> int:
+        items: int = self.cleaned_data["items"]
+        if items == 0:
+            raise forms.ValidationError(_("Write a number from 1 to 500."))
+        return items

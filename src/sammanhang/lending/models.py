@@ -467,3 +467,32 @@ class VisitorCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.count}"
+
+
+class DonationSortedOut(models.Model):
+    """How many donated things a bank turned away on a day: broken, incomplete or unsafe.
+
+    Statistics count donations *received* (registered articles plus these), *registered* and
+    *scrapped* (these plus articles retired later). Only a number per bank and day; like
+    ``VisitorCount`` the day's row is one row and the desk adds to it with an ``F()`` update.
+    """
+
+    bank = models.ForeignKey(
+        Bank, verbose_name=_("bank"), on_delete=models.CASCADE, related_name="donations_sorted_out"
+    )
+    day = models.DateField(_("day"))
+    items = models.PositiveIntegerField(_("things sorted out"), default=0)
+
+    class Meta:
+        verbose_name = _("donated things sorted out")
+        verbose_name_plural = _("donated things sorted out")
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["bank", "day"], name="sorted_out_one_per_bank_day"),
+            models.CheckConstraint(
+                condition=models.Q(items__gte=0), name="sorted_out_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.items}"

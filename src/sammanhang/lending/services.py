@@ -55,6 +55,7 @@ from sammanhang.lending.models import (
     Bank,
     Borrower,
     Condition,
+    DonationSortedOut,
     Hold,
     HoldStatus,
     Loan,
@@ -774,3 +775,34 @@ def visitor_count_undo(*, bank: Bank, day: date | None = None) -> int:
         VisitorCount.objects.filter(bank=bank, day=day, count__gt=0).update(count=F("count") - 1)
         row = VisitorCount.objects.filter(bank=bank, day=day).first()
         return row.count if row is not None else 0
+
+
+# A donation is seldom more than a car boot of things; a larger number is a typing slip.
+SORTED_OUT_MAX = 500
+
+
+def donation_sorted_out_add(*, bank: Bank, items: int, day: date | None = None) -> int:
+    """Count ``items`` donated things turned away today (broken, incomplete, unsafe); a
+    negative number takes back a count typed too high. Returns the day's new number.
+
+    Refuses 0, more than ``SORTED_OUT_MAX`` at once, and taking back more than the day has.
+    Two desks at once both count: the database adds (``F()``) to the day's one row.
+    """
+    if items == 0 or abs(items) > SORTED_OUT_MAX:
+        raise LendingError(_("Write a number from 1 to %(max)s.") % {"max": SORTED_OUT_MAX})
+    day = day or clock.today()
+    with transaction.atomic():
+        rows = DonationSortedOut.objects.filter(bank=bank, day=day, items__gte=-items)
+        if not rows.update(items=F("items") + items):
+            if items < 0:
+                raise LendingError(
+                    _("Today's count is lower than that. Take back at most what was counted today.")
+                )
+            try:
+                with transaction.atomic():
+                    DonationSortedOut.objects.create(bank=bank, day=day, items=items)
+            except IntegrityError:
+                DonationSortedOut.objects.filter(bank=bank, day=day).update(
+                    items=F("items") + items
+                )
+        return DonationSortedOut.objects.get(bank=bank, day=day).items

@@ -18,7 +18,9 @@ Definitions (also in docs/lending.md, "Statistics"):
 - *Visits*: distinct desk visits (``Loan.visit_id``) with at least one loan in the period.
 - *Visitors*: the desk's anonymous "+1" counter.
 - *Registered*: articles registered (donations) in the period; *retired*: articles whose
-  status is retired and was set in the period (``Article.status_changed_at``).
+  status is retired and was set in the period (``Article.status_changed_at``); *sorted out*:
+  donated things the desk turned away on arrival (``DonationSortedOut``). Donations
+  *received* are registered plus sorted out; *scrapped* are sorted out plus retired.
 - *Overdue*: loans open today whose due date has passed; *never returned*: overdue loans
   whose due date is more than ``NEVER_RETURNED_DAYS`` days ago.
 - *CO2 saved*: loans times the category's ``co2_kg_per_loan`` (the parent category's when
@@ -38,7 +40,14 @@ from django.db.models import Count, Model, Q, QuerySet, Sum
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 
 from sammanhang.directory.models import Term
-from sammanhang.lending.models import Article, ArticleStatus, Bank, Loan, VisitorCount
+from sammanhang.lending.models import (
+    Article,
+    ArticleStatus,
+    Bank,
+    DonationSortedOut,
+    Loan,
+    VisitorCount,
+)
 
 Grouping = Literal["day", "week", "month"]
 GROUPINGS: tuple[Grouping, ...] = ("day", "week", "month")
@@ -102,6 +111,17 @@ class Summary:
     overdue: int
     never_returned: int
     co2_kg: Decimal
+    sorted_out: int = 0
+
+    @property
+    def received(self) -> int:
+        """Donated things that came in: registered as articles, or turned away at once."""
+        return self.registered + self.sorted_out
+
+    @property
+    def scrapped(self) -> int:
+        """Things that left the inventory for good: turned away at once, or retired later."""
+        return self.sorted_out + self.retired
 
 
 @dataclass(frozen=True)
@@ -266,6 +286,9 @@ def stats_summary(
     visitors = _at(VisitorCount.objects.filter(day__gte=start, day__lte=end), bank).aggregate(
         n=Sum("count")
     )["n"]
+    sorted_out = _at(
+        DonationSortedOut.objects.filter(day__gte=start, day__lte=end), bank
+    ).aggregate(n=Sum("items"))["n"]
     articles = _at(Article.objects.all(), bank).aggregate(
         registered=Count("id", filter=Q(created_at__date__gte=start, created_at__date__lte=end)),
         retired=Count(
@@ -295,6 +318,7 @@ def stats_summary(
         overdue=overdue["overdue"],
         never_returned=overdue["never"],
         co2_kg=co2,
+        sorted_out=sorted_out or 0,
     )
 
 
@@ -366,3 +390,9 @@ def inventory_rows(*, bank: Bank) -> Iterable[Article]:
         .order_by("code")
         .iterator(chunk_size=2000)
     )
+
+
+def sorted_out_today(*, bank: Bank, today: date) -> int:
+    """How many donated things the desk has turned away today."""
+    row = DonationSortedOut.objects.filter(bank=bank, day=today).first()
+    return row.items if row is not None else 0

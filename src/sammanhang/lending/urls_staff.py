@@ -46,6 +46,7 @@ urlpatterns = [
     ),
     path("aterlamning/", views.loan_return, name="loan_return"),
     path("gava/", views.donation_register, name="donation_register"),
+    path("gava/bortsorterat/", views.donation_sorted_out, name="donation_sorted_out"),
     path("artikeltyp/ny/", views.article_type_new, name="article_type_new"),
     path("artiklar/", views.article_list, name="article_list"),
     path("artiklar/<int:article_id>/", views.article_detail, name="article_detail"),

@@ -45,6 +45,7 @@ from sammanhang.lending.forms import (
     ReceiptEmailForm,
     ReturnForm,
     ReturnScanForm,
+    SortedOutForm,
 )
 from sammanhang.lending.models import Article, Bank, Borrower, Hold, Loan
 from sammanhang.lending.receipts import receipt_send_email, receipt_send_sms
@@ -501,12 +502,50 @@ def donation_register(request: HttpRequest, org_slug: str) -> HttpResponse:
                 % {"count": len(articles)},
             )
             return redirect(_label_url(bank, [article.pk for article in articles]))
+    return _donation_render(request, bank, form=form)
+
+
+def _donation_render(
+    request: HttpRequest,
+    bank: Bank,
+    *,
+    form: DonationForm | None = None,
+    sorted_out_form: SortedOutForm | None = None,
+) -> HttpResponse:
+    form = form or DonationForm(initial={"type": request.GET.get("type")})
+    sorted_out_form = sorted_out_form or SortedOutForm(prefix="sorted")
     return render(
         request,
         "lending/donation.html",
-        {"bank": bank, "organisation": bank.organisation, "form": form},
-        status=_status(form),
+        {
+            "bank": bank,
+            "organisation": bank.organisation,
+            "form": form,
+            "sorted_out_form": sorted_out_form,
+            "sorted_out_today": stats.sorted_out_today(bank=bank, today=clock.today()),
+        },
+        status=max(_status(form), _status(sorted_out_form)),
     )
+
+
+@login_required
+@require_POST
+def donation_sorted_out(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """Count donated things the desk turned away, so statistics show all that came in."""
+    bank, _role = access_bank_by_slug(request.user, org_slug)
+    form = SortedOutForm(request.POST, prefix="sorted")
+    if form.is_valid():
+        try:
+            count = services.donation_sorted_out_add(bank=bank, items=form.cleaned_data["items"])
+        except services.LendingError as exc:
+            form.add_error("items", exc.message)
+        else:
+            messages.success(
+                request,
+                _("Counted. Things sorted out today: %(count)d.") % {"count": count},
+            )
+            return redirect("lending_staff:donation_register", org_slug=bank.organisation.slug)
+    return _donation_render(request, bank, sorted_out_form=form)
 
 
 @login_required

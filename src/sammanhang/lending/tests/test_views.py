@@ -66,6 +66,7 @@ def _all_urls(bank, borrower, loan):
         ("get", _url("holds", bank)),
         ("post", _url("hold_cancel", bank, hold_id=1)),
         ("post", _url("visitor_add", bank)),
+        ("post", _url("donation_sorted_out", bank)),
         ("post", _url("visitor_undo", bank)),
     ]
 

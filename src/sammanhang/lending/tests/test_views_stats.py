@@ -253,4 +253,4 @@ def test_the_national_page_asks_the_same_queries_for_one_bank_or_many(
             actor=None, bank=other, borrower=person, code=f"N{n}", visit_id=services.visit_start()
         )
         services.visitor_count_add(bank=other)
-    assert queries() == one == 15
+    assert queries() == one == 16
