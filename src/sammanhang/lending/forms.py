@@ -414,7 +414,10 @@ class BankSettingsForm(forms.Form):
         label=_("Place"),
         queryset=Place.objects.none(),
         empty_label=_("Choose a place"),
-        error_messages={"required": _("Choose the place where the bank lends.")},
+        error_messages={
+            "required": _("Choose the place where the bank lends."),
+            "invalid_choice": _("Choose one of the organisation's own places."),
+        },
     )
     loan_days = _number(_("Loan time in days"), "loan_days")
     max_items = _number(_("Most items per borrower"), "max_items")
@@ -490,6 +493,7 @@ class BranchForm(forms.Form):
         queryset=Place.objects.none(),
         required=False,
         empty_label=_("No place of its own"),
+        error_messages={"invalid_choice": _("Choose one of the organisation's own places.")},
     )
 
     def __init__(self, *args: object, places: QuerySet[Place], **kwargs: object) -> None:
