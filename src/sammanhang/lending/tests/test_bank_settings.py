@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import fields, replace
+from typing import Any
 
 import pytest
 from django.db import models
@@ -54,13 +55,19 @@ def organisation(make_organisation):
     return make_organisation("Fritidsgården Norr", boss="admin")
 
 
+def _one(name: str, value: int) -> dict[str, Any]:
+    return {name: value}
+
+
 def _events(action):
     return list(AuditEvent.objects.filter(action=action))
 
 
 def test_the_defaults_are_the_models_defaults():
     for f in fields(BankSettings):
-        model_default = Bank._meta.get_field(f.name).default
+        field = Bank._meta.get_field(f.name)
+        assert isinstance(field, models.Field)
+        model_default = field.default
         expected = "" if model_default is models.NOT_PROVIDED else model_default
         assert getattr(BankSettings(), f.name) == expected, f.name
 
@@ -150,7 +157,7 @@ def test_each_setting_is_kept_within_its_bounds(organisation, make_place, name, 
                 actor=None,
                 organisation=organisation,
                 place=place,
-                bank_settings=replace(base, **{name: wrong}),
+                bank_settings=replace(base, **_one(name, wrong)),
             )
         assert refused.value.errors == {name: message}, wrong
     for right in (low, high):
@@ -158,7 +165,7 @@ def test_each_setting_is_kept_within_its_bounds(organisation, make_place, name, 
             actor=None,
             organisation=organisation,
             place=place,
-            bank_settings=replace(base, **{name: right}),
+            bank_settings=replace(base, **_one(name, right)),
         )
         assert getattr(bank, name) == right
         bank.delete()
