@@ -430,7 +430,7 @@ class BankSettingsForm(forms.Form):
         _("Months to keep a borrower after the last return"), "borrower_retention_months"
     )
     donation_info = forms.CharField(
-        label=_("How to donate (optional)"),
+        label=_("How to donate"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
@@ -489,7 +489,7 @@ class BranchForm(forms.Form):
         error_messages={"required": _("Give the branch a name.")},
     )
     place = _PlaceChoiceField(
-        label=_("Place (optional)"),
+        label=_("Place"),
         queryset=Place.objects.none(),
         required=False,
         empty_label=_("No place of its own"),
