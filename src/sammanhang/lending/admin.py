@@ -1,5 +1,9 @@
 """Admin for platform administrators: set up banks and article types, look at loans.
 
+An organisation's own admins start their bank and change its settings and branches on the
+staff pages (``lending/views_settings.py``); changes made here skip that page's bounds and
+audit log, so it is for platform administrators fixing things.
+
 Loans and holds are read-only here: they change only through the services, which keep the
 item limit, the queue order and the audit log.
 """

@@ -7,14 +7,20 @@ refusals (``LendingError``) are put on the form by the views, so what was typed 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from sammanhang.directory.models import Term
+from sammanhang.directory.models import Place, Term
 from sammanhang.lending.models import ArticleStatus, ArticleType, Condition
+from sammanhang.lending.services import BANK_SETTING_BOUNDS
 from sammanhang.lending.stats import Grouping
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class BorrowerFindForm(forms.Form):
@@ -429,3 +435,122 @@ class SortedOutForm(forms.Form):
         if items == 0:
             raise forms.ValidationError(_("Write a number from 1 to 500."))
         return items
+
+
+class _PlaceChoiceField(forms.ModelChoiceField):
+    """A place, saying when it has no opening hours yet (they set the due dates)."""
+
+    def label_from_instance(self, obj: Place) -> str:
+        label = obj.name
+        if obj.street_address:
+            label = f"{label}, {obj.street_address}"
+        if getattr(obj, "has_opening_hours", True) is False:
+            label = gettext("%(place)s (no opening hours yet)") % {"place": label}
+        return label
+
+
+def _number(label: StrOrPromise, name: str) -> forms.IntegerField:
+    low, high = BANK_SETTING_BOUNDS[name]
+    return forms.IntegerField(
+        label=label,
+        widget=forms.NumberInput(attrs={"min": low, "max": high}),
+        error_messages={
+            "required": _("Fill in a number."),
+            "invalid": _("Write a whole number, for example 14."),
+        },
+    )
+
+
+class BankSettingsForm(forms.Form):
+    """The bank's place and settings, to start a bank and to change it. Parsing only: the
+    bounds and the place are checked by ``services.bank_create``/``bank_settings_update``."""
+
+    place = _PlaceChoiceField(
+        label=_("Place"),
+        queryset=Place.objects.none(),
+        empty_label=_("Choose a place"),
+        error_messages={
+            "required": _("Choose the place where the bank lends."),
+            "invalid_choice": _("Choose one of the organisation's own places."),
+        },
+    )
+    loan_days = _number(_("Loan time in days"), "loan_days")
+    max_items = _number(_("Most items per borrower"), "max_items")
+    reminder_days = _number(_("Reminder, days before the due date"), "reminder_days")
+    overdue_repeat_days = _number(
+        _("Days between reminders about a late loan"), "overdue_repeat_days"
+    )
+    overdue_reminders_max = _number(_("Most reminders about a late loan"), "overdue_reminders_max")
+    borrower_retention_months = _number(
+        _("Months to keep a borrower after the last return"), "borrower_retention_months"
+    )
+    donation_info = forms.CharField(
+        label=_("How to donate"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args: object, places: QuerySet[Place], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["place"].queryset = places  # type: ignore[attr-defined]
+        # Help texts say in plain words what each setting does and its bounds; made here so
+        # the bounds come from the service that enforces them.
+        helps = {
+            "place": gettext(
+                "Where the bank lends. The place's opening hours set the due dates (a loan is "
+                "due on the first open day at or after the loan time) and are shown on the "
+                "bank's public page, with its address. Opening hours are set under Places."
+            ),
+            "loan_days": gettext(
+                "How long a loan lasts. Fritidsbanken lends for 14 days. From %(low)s to "
+                "%(high)s days."
+            ),
+            "max_items": gettext(
+                "How many things one borrower may have at home at once. Staff may lend more "
+                "by giving a reason. From %(low)s to %(high)s."
+            ),
+            "reminder_days": gettext(
+                "A text message reminds the borrower this many days before the due date; 0 "
+                "means on the due date. From %(low)s to %(high)s, and fewer than the loan time."
+            ),
+            "overdue_repeat_days": gettext(
+                "When a loan is late, a new reminder is sent this many days after the last "
+                "one. From %(low)s to %(high)s."
+            ),
+            "overdue_reminders_max": gettext(
+                "After this many reminders about a late loan, no more are sent; 0 means none. "
+                "From %(low)s to %(high)s."
+            ),
+            "borrower_retention_months": gettext(
+                "Name and mobile number are deleted this many months after the last return. "
+                "The loan statistics stay, without them. From %(low)s to %(high)s months."
+            ),
+            "donation_info": gettext(
+                "Shown on the bank's public page under How to donate: what the bank takes and "
+                "how to hand it in. Leave empty for a general text."
+            ),
+        }
+        for name, text in helps.items():
+            low, high = BANK_SETTING_BOUNDS.get(name, (0, 0))
+            self.fields[name].help_text = text % {"low": low, "high": high}
+
+
+class BranchForm(forms.Form):
+    """A branch's name and optional place; ``services.branch_add``/``branch_update`` check."""
+
+    name = forms.CharField(
+        label=_("Name of the branch"),
+        max_length=200,
+        error_messages={"required": _("Give the branch a name.")},
+    )
+    place = _PlaceChoiceField(
+        label=_("Place"),
+        queryset=Place.objects.none(),
+        required=False,
+        empty_label=_("No place of its own"),
+        error_messages={"invalid_choice": _("Choose one of the organisation's own places.")},
+    )
+
+    def __init__(self, *args: object, places: QuerySet[Place], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["place"].queryset = places  # type: ignore[attr-defined]

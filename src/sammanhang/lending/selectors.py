@@ -17,6 +17,7 @@ from datetime import date, datetime, time
 
 from django.db.models import (
     Count,
+    Exists,
     F,
     IntegerField,
     Max,
@@ -29,8 +30,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 
+from sammanhang.accounts.models import Organisation
 from sammanhang.core import clock
-from sammanhang.directory.models import OpeningHours, PlaceClosure
+from sammanhang.directory.models import OpeningHours, Place, PlaceClosure
 from sammanhang.directory.selectors import OpeningDay, next_opening, opening_days
 from sammanhang.lending.models import (
     Article,
@@ -505,3 +507,17 @@ def bank_inventory(*, bank: Bank, category: str = "", available_only: bool = Fal
         if category_count.types:
             shown.append(category_count)
     return Inventory(categories=shown, category_choices=choices)
+
+
+def places_for_bank(*, organisation: Organisation) -> QuerySet[Place]:
+    """The organisation's own places, each with ``has_opening_hours`` (the settings page says
+    which places have none yet: without them a loan is due plainly after the loan days)."""
+    return (
+        Place.objects.filter(owner=organisation)
+        .annotate(has_opening_hours=Exists(OpeningHours.objects.filter(place=OuterRef("pk"))))
+        .order_by("name")
+    )
+
+
+def bank_branches(*, bank: Bank) -> QuerySet[Branch]:
+    return Branch.objects.filter(bank=bank).select_related("place").order_by("name")

@@ -22,6 +22,10 @@ Invariants and what guards them:
   articles retired in a period by it).
 - An article photo always has a text alternative (``article_photo_alt_set``) and is stored
   only as the copy ``core.images.image_clean`` made, without EXIF or GPS metadata.
+- One bank per organisation: the one-to-one ``Bank.organisation`` (a second ``bank_create``
+  at the same moment meets its unique index and gets the same refusal). A bank's place and its
+  branches' places are the organisation's own; its settings stay within
+  ``BANK_SETTING_BOUNDS`` (the check constraints ``bank_*_positive`` guard the lower ends).
 
 Every function runs in one transaction and raises :class:`LendingError` with a message for
 the desk (translated) when a rule says no.
@@ -33,6 +37,7 @@ import hashlib
 import hmac
 import re
 import uuid
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -43,10 +48,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
+from sammanhang.accounts.models import Organisation
 from sammanhang.core import clock
 from sammanhang.core.images import image_clean
 from sammanhang.core.services import audit_record
-from sammanhang.directory.models import OpeningHours, PlaceClosure, Term
+from sammanhang.directory.models import OpeningHours, Place, PlaceClosure, Term
 from sammanhang.lending.models import (
     Article,
     ArticlePhoto,
@@ -54,6 +60,7 @@ from sammanhang.lending.models import (
     ArticleType,
     Bank,
     Borrower,
+    Branch,
     Condition,
     DonationSortedOut,
     Hold,
@@ -83,6 +90,17 @@ class LendingError(Exception):
 
 class HoldAlreadyPlaced(LendingError):
     """The borrower already waits for (or has been offered) this type and size."""
+
+
+class SettingsError(LendingError):
+    """A bank's or branch's settings were refused; ``errors`` maps each field to its message.
+
+    Every field is checked before refusing, so a form can show all its errors at once.
+    """
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(next(iter(errors.values())))
+        self.errors = errors
 
 
 def mobile_normalise(raw: str) -> str:
@@ -806,3 +824,270 @@ def donation_sorted_out_add(*, bank: Bank, items: int, day: date | None = None) 
                     items=F("items") + items
                 )
         return DonationSortedOut.objects.get(bank=bank, day=day).items
+
+
+# --- Banks, their settings and branches ------------------------------------------------------
+
+# The lowest and highest value of each setting. The lower ends are also check constraints;
+# the upper ends keep a typing slip (140 loan days, 120 months' retention) from taking effect.
+BANK_SETTING_BOUNDS: dict[str, tuple[int, int]] = {
+    "loan_days": (1, 90),
+    "max_items": (1, 50),
+    "reminder_days": (0, 14),
+    "overdue_repeat_days": (1, 60),
+    "overdue_reminders_max": (0, 10),
+    "borrower_retention_months": (1, 36),
+}
+DONATION_INFO_MAX_LENGTH = 2000
+BRANCH_NAME_MAX_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class BankSettings:
+    """A bank's settings; the defaults are Fritidsbanken's rules and ``Bank``'s field defaults."""
+
+    loan_days: int = 14
+    max_items: int = 5
+    reminder_days: int = 2
+    overdue_repeat_days: int = 7
+    overdue_reminders_max: int = 3
+    borrower_retention_months: int = 12
+    donation_info: str = ""
+
+    @classmethod
+    def of(cls, bank: Bank) -> BankSettings:
+        return cls(**{f.name: getattr(bank, f.name) for f in fields(cls)})
+
+
+def _bound_message(name: str, low: int, high: int) -> str:
+    values = {"low": low, "high": high}
+    if name == "loan_days":
+        return _("The loan time must be from %(low)s to %(high)s days.") % values
+    if name == "max_items":
+        return _("The limit must be from %(low)s to %(high)s items per borrower.") % values
+    if name == "reminder_days":
+        return _("The reminder must come from %(low)s to %(high)s days before the due date.") % (
+            values
+        )
+    if name == "overdue_repeat_days":
+        return _(
+            "The days between reminders about a late loan must be from %(low)s to %(high)s."
+        ) % (values)
+    if name == "overdue_reminders_max":
+        return _("The number of reminders about a late loan must be from %(low)s to %(high)s.") % (
+            values
+        )
+    return _("Borrowers must be kept from %(low)s to %(high)s months after their last return.") % (
+        values
+    )
+
+
+def _settings_errors(
+    *, organisation: Organisation, place: Place | None, bank_settings: BankSettings
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if place is None:
+        errors["place"] = _("Choose the place where the bank lends.")
+    elif place.owner_id != organisation.pk:
+        errors["place"] = _("Choose one of the organisation's own places.")
+    for name, (low, high) in BANK_SETTING_BOUNDS.items():
+        value = getattr(bank_settings, name)
+        if not low <= value <= high:
+            errors[name] = _bound_message(name, low, high)
+    if (
+        "reminder_days" not in errors
+        and "loan_days" not in errors
+        and bank_settings.reminder_days >= bank_settings.loan_days
+    ):
+        # A reminder on the day of the loan itself would only confuse the borrower.
+        errors["reminder_days"] = _(
+            "The reminder must come after the day of the loan: choose fewer days than "
+            "the loan time."
+        )
+    if len(bank_settings.donation_info) > DONATION_INFO_MAX_LENGTH:
+        errors["donation_info"] = _(
+            "Shorten the text about donations to at most %(max)s characters."
+        ) % {"max": DONATION_INFO_MAX_LENGTH}
+    return errors
+
+
+def bank_create(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    place: Place | None,
+    bank_settings: BankSettings | None = None,
+) -> Bank:
+    """Make the organisation a Fritidsbank lending from one of its own places; audited.
+
+    Refused with ``LendingError`` when the organisation already is a bank, and with
+    ``SettingsError`` (every field's problem) for a missing place, a place of another
+    organisation or a setting outside ``BANK_SETTING_BOUNDS``.
+    """
+    bank_settings = bank_settings or BankSettings()
+    already = _("%(name)s already lends equipment: change its settings instead.") % {
+        "name": organisation.name
+    }
+    if Bank.objects.filter(organisation=organisation).exists():
+        raise LendingError(already)
+    errors = _settings_errors(organisation=organisation, place=place, bank_settings=bank_settings)
+    if errors:
+        raise SettingsError(errors)
+    assert place is not None  # checked above; for the type checker
+    try:
+        with transaction.atomic():
+            bank = Bank.objects.create(
+                organisation=organisation,
+                place=place,
+                loan_days=bank_settings.loan_days,
+                max_items=bank_settings.max_items,
+                reminder_days=bank_settings.reminder_days,
+                overdue_repeat_days=bank_settings.overdue_repeat_days,
+                overdue_reminders_max=bank_settings.overdue_reminders_max,
+                borrower_retention_months=bank_settings.borrower_retention_months,
+                donation_info=bank_settings.donation_info.strip(),
+            )
+            audit_record(
+                actor=actor, action="bank.created", target=bank, organisation_id=organisation.pk
+            )
+    except IntegrityError:
+        # Another admin started the bank a moment ago: the one-to-one's unique index said no.
+        raise LendingError(already) from None
+    return bank
+
+
+@transaction.atomic
+def bank_settings_update(
+    *, actor: Actor, bank: Bank, place: Place | None, bank_settings: BankSettings
+) -> list[str]:
+    """Change the bank's place and settings; returns the names of the fields that changed.
+
+    Audited with those names (never the values); nothing is written when nothing changed.
+    Refused with ``SettingsError`` like ``bank_create``.
+    """
+    bank = Bank.objects.select_for_update().select_related("organisation").get(pk=bank.pk)
+    errors = _settings_errors(
+        organisation=bank.organisation, place=place, bank_settings=bank_settings
+    )
+    if errors:
+        raise SettingsError(errors)
+    assert place is not None  # checked above; for the type checker
+    values: dict[str, object] = {
+        f.name: getattr(bank_settings, f.name) for f in fields(BankSettings)
+    }
+    values["donation_info"] = bank_settings.donation_info.strip()
+    values["place_id"] = place.pk
+    changed = [name for name, value in values.items() if getattr(bank, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(bank, name, values[name])
+    bank.save(update_fields=changed)
+    changed_names = sorted("place" if name == "place_id" else name for name in changed)
+    audit_record(
+        actor=actor,
+        action="bank.settings_changed",
+        target=bank,
+        organisation_id=bank.organisation_id,
+        changed_fields=changed_names,
+    )
+    return changed_names
+
+
+def _branch_errors(
+    *, bank: Bank, name: str, place: Place | None, branch_id: int | None
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = _("Give the branch a name.")
+    elif len(name) > BRANCH_NAME_MAX_LENGTH:
+        errors["name"] = _("Shorten the name to at most %(max)s characters.") % {
+            "max": BRANCH_NAME_MAX_LENGTH
+        }
+    elif Branch.objects.filter(bank=bank, name__iexact=name).exclude(pk=branch_id or 0).exists():
+        errors["name"] = _("The bank already has a branch called %(name)s.") % {"name": name}
+    if place is not None and place.owner_id != bank.organisation.pk:
+        errors["place"] = _("Choose one of the organisation's own places.")
+    return errors
+
+
+def branch_add(*, actor: Actor, bank: Bank, name: str, place: Place | None = None) -> Branch:
+    """A new branch of the bank, optionally at one of the organisation's places; audited.
+
+    Refused with ``SettingsError`` for an empty or taken name (``branch_name_unique_per_bank``
+    guards two admins at once) or a place of another organisation.
+    """
+    name = name.strip()
+    errors = _branch_errors(bank=bank, name=name, place=place, branch_id=None)
+    if errors:
+        raise SettingsError(errors)
+    try:
+        with transaction.atomic():
+            branch = Branch.objects.create(bank=bank, name=name, place=place)
+            audit_record(
+                actor=actor,
+                action="branch.created",
+                target=branch,
+                organisation_id=bank.organisation_id,
+            )
+    except IntegrityError:
+        raise SettingsError(
+            {"name": _("The bank already has a branch called %(name)s.") % {"name": name}}
+        ) from None
+    return branch
+
+
+def branch_update(
+    *, actor: Actor, branch: Branch, name: str, place: Place | None = None
+) -> list[str]:
+    """Rename the branch or change its place; returns the changed field names (audited).
+
+    Refused like ``branch_add``.
+    """
+    name = name.strip()
+    bank = Bank.objects.select_related("organisation").get(pk=branch.bank_id)
+    errors = _branch_errors(bank=bank, name=name, place=place, branch_id=branch.pk)
+    if errors:
+        raise SettingsError(errors)
+    changed = []
+    if branch.name != name:
+        branch.name = name
+        changed.append("name")
+    if branch.place_id != (place.pk if place is not None else None):
+        branch.place = place
+        changed.append("place")
+    if not changed:
+        return []
+    try:
+        with transaction.atomic():
+            branch.save(update_fields=changed)
+            audit_record(
+                actor=actor,
+                action="branch.changed",
+                target=branch,
+                organisation_id=bank.organisation_id,
+                changed_fields=changed,
+            )
+    except IntegrityError:
+        raise SettingsError(
+            {"name": _("The bank already has a branch called %(name)s.") % {"name": name}}
+        ) from None
+    return changed
+
+
+@transaction.atomic
+def branch_remove(*, actor: Actor, branch: Branch) -> None:
+    """Remove a branch; audited.
+
+    Nothing refers to a branch (no loan, article or reservation records one; a test fails when
+    a model starts to), so removing it loses nothing and is a plain delete.
+    """
+    audit_record(
+        actor=actor,
+        action="branch.removed",
+        target=branch,
+        organisation_id=Bank.objects.values_list("organisation_id", flat=True).get(
+            pk=branch.bank_id
+        ),
+    )
+    branch.delete()

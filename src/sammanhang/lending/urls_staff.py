@@ -1,16 +1,27 @@
 """The lending desk of a Fritidsbank, included below /hantera/<org_slug>/utlan/.
 
 Every view takes the bank through ``lending.access``; all need the desk (editor) role except
-the statistics and their downloads, which need viewer.
+the statistics and their downloads, which need viewer, and the settings and branches, which
+need admin. ``starta/`` is the exception: it makes an organisation a bank, so it takes the
+organisation (admin role) through ``accounts.access`` and works before there is a bank.
 """
 
 from django.urls import path
 
-from sammanhang.lending import views, views_stats
+from sammanhang.lending import views, views_settings, views_stats
 
 app_name = "lending_staff"
 
 urlpatterns = [
+    path("starta/", views_settings.bank_start, name="bank_start"),
+    path("installningar/", views_settings.bank_settings, name="settings"),
+    path("installningar/filialer/ny/", views_settings.branch_add, name="branch_add"),
+    path("installningar/filialer/<int:branch_id>/", views_settings.branch_edit, name="branch_edit"),
+    path(
+        "installningar/filialer/<int:branch_id>/ta-bort/",
+        views_settings.branch_remove,
+        name="branch_remove",
+    ),
     path("", views.desk_start, name="desk_start"),
     path("lantagare/<int:borrower_id>/besok/<uuid:visit>/", views.visit, name="visit"),
     path(

@@ -28,10 +28,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sammanhang.accounts.access import role_allows
 from sammanhang.core import clock
 from sammanhang.core.images import ImageRejected
 from sammanhang.lending import selectors, services, stats
-from sammanhang.lending.access import access_bank_by_slug
+from sammanhang.lending.access import Role, access_bank_by_slug
 from sammanhang.lending.barcode import BarcodeError, code128b_svg
 from sammanhang.lending.forms import (
     ArticleFilterForm,
@@ -78,7 +79,7 @@ def _visit_redirect(bank: Bank, borrower: Borrower, visit: uuid.UUID) -> HttpRes
 @login_required
 @GET_POST
 def desk_start(request: HttpRequest, org_slug: str) -> HttpResponse:
-    bank, _role = access_bank_by_slug(request.user, org_slug)
+    bank, role = access_bank_by_slug(request.user, org_slug)
     form = BorrowerFindForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         # The number is checked first so each refusal lands on the field it is about.
@@ -102,6 +103,8 @@ def desk_start(request: HttpRequest, org_slug: str) -> HttpResponse:
             "organisation": bank.organisation,
             "form": form,
             "visitors_today": stats.visitors_today(bank=bank, today=clock.today()),
+            # The desk's start page links admins to the bank's settings (lending/_nav.html).
+            "can_administer": role_allows(role, Role.ADMIN),
         },
         status=_status(form),
     )

@@ -80,6 +80,22 @@ def _viewer_urls(bank):
     ]
 
 
+def _admin_urls(bank, branch_id=1):
+    """Pages for the bank's admins only (settings, branches, starting a bank); their access
+    test is in test_views_settings."""
+    return [
+        ("get", _url("bank_start", bank)),
+        ("post", _url("bank_start", bank)),
+        ("get", _url("settings", bank)),
+        ("post", _url("settings", bank)),
+        ("post", _url("branch_add", bank)),
+        ("get", _url("branch_edit", bank, branch_id=branch_id)),
+        ("post", _url("branch_edit", bank, branch_id=branch_id)),
+        ("get", _url("branch_remove", bank, branch_id=branch_id)),
+        ("post", _url("branch_remove", bank, branch_id=branch_id)),
+    ]
+
+
 def test_every_desk_url_is_in_the_access_test(bank, borrower, make_article):
     # A new desk page fails here until it is added to _all_urls (and so to the access test).
     from django.urls import get_resolver
@@ -97,7 +113,7 @@ def test_every_desk_url_is_in_the_access_test(bank, borrower, make_article):
     }
     covered = {
         resolve(url.split("?")[0]).url_name
-        for _method, url in _all_urls(bank, borrower, loan) + _viewer_urls(bank)
+        for _method, url in _all_urls(bank, borrower, loan) + _viewer_urls(bank) + _admin_urls(bank)
     }
     assert names == covered
 
