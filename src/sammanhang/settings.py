@@ -209,6 +209,9 @@ SAMMANHANG_SMS_BACKEND = env_str(
 )
 SAMMANHANG_SMS_FILE_PATH = Path(env_str("SAMMANHANG_SMS_FILE_PATH", str(DATA_DIR / "sms")))
 
+# Seconds the public national Fritidsbanken statistics are kept in the cache (0: not kept).
+SAMMANHANG_NATIONAL_STATS_CACHE_SECONDS = 600
+
 # Who runs this site: shown in the footer and in the accessibility statement.
 SAMMANHANG_OPERATOR_NAME = env_str("SAMMANHANG_OPERATOR_NAME", "Demokommunen")
 SAMMANHANG_CONTACT_EMAIL = env_str("SAMMANHANG_CONTACT_EMAIL", "kontakt@example.se")

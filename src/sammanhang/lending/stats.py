@@ -32,12 +32,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Literal
 
 from django.db.models import Count, Model, Q, QuerySet, Sum
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
+from django.utils import timezone
 
 from sammanhang.directory.models import Term
 from sammanhang.lending.models import (
@@ -289,16 +290,22 @@ def stats_summary(
     sorted_out = _at(
         DonationSortedOut.objects.filter(day__gte=start, day__lte=end), bank
     ).aggregate(n=Sum("items"))["n"]
-    articles = _at(Article.objects.all(), bank).aggregate(
-        registered=Count("id", filter=Q(created_at__date__gte=start, created_at__date__lte=end)),
-        retired=Count(
-            "id",
-            filter=Q(
-                status=ArticleStatus.RETIRED,
-                status_changed_at__date__gte=start,
-                status_changed_at__date__lte=end,
-            ),
-        ),
+    # Local days as a half-open range of moments, so the database can read the indexes on
+    # created_at and on retired articles' status_changed_at (a date cast of the column
+    # cannot use them and read every article).
+    since = timezone.make_aware(datetime.combine(start, time.min))
+    until = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
+    registered = Q(created_at__gte=since, created_at__lt=until)
+    retired = Q(
+        status=ArticleStatus.RETIRED, status_changed_at__gte=since, status_changed_at__lt=until
+    )
+    articles = (
+        _at(Article.objects.all(), bank)
+        .filter(registered | retired)
+        .aggregate(
+            registered=Count("id", filter=registered),
+            retired=Count("id", filter=retired),
+        )
     )
     open_loans = _at(Loan.objects.filter(returned_at__isnull=True), bank)
     overdue = open_loans.aggregate(

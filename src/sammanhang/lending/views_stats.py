@@ -10,8 +10,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -110,15 +112,41 @@ def national(request: HttpRequest) -> HttpResponse:
     form = _form(request)
     context: dict[str, Any] = {"form": form}
     if form.is_valid():
-        context.update(_figures(None, form))
-        start, end, _grouping = form.chosen()
-        context["banks"] = stats.stats_per_bank(start=start, end=end)
-        context["unique_borrowers_shown"] = stats.small_number_hidden(
-            context["summary"].unique_borrowers
+        start, end, grouping = form.chosen()
+        # National figures over a year read every loan of the year in the country (1.5 s at a
+        # million loans): anyone may ask, so the figures are computed once per period,
+        # grouping, language and day, and kept a while. Counted by the day, so a new day
+        # starts new figures; a bank's own page is never cached.
+        key = ":".join(
+            (
+                "lending-national",
+                translation.get_language() or "sv",
+                clock.today().isoformat(),
+                start.isoformat(),
+                end.isoformat(),
+                grouping,
+            )
         )
+        figures = cache.get_or_set(
+            key,
+            lambda: _national_figures(form),
+            settings.SAMMANHANG_NATIONAL_STATS_CACHE_SECONDS,
+        )
+        # A timeout of 0 keeps nothing and get_or_set gives back None: compute directly.
+        context.update(figures if figures is not None else _national_figures(form))
     return render(
         request, "lending/stats_national.html", context, status=200 if form.is_valid() else 400
     )
+
+
+def _national_figures(form: StatsPeriodForm) -> dict[str, Any]:
+    figures = _figures(None, form)
+    start, end, _grouping = form.chosen()
+    figures["banks"] = stats.stats_per_bank(start=start, end=end)
+    figures["unique_borrowers_shown"] = stats.small_number_hidden(
+        figures["summary"].unique_borrowers
+    )
+    return figures
 
 
 def _csv_response(content: bytes, filename: str) -> HttpResponse:

@@ -254,3 +254,31 @@ def test_the_national_page_asks_the_same_queries_for_one_bank_or_many(
         )
         services.visitor_count_add(bank=other)
     assert queries() == one == 16
+
+
+def test_the_national_figures_are_kept_a_while_per_period_and_language(
+    client, settings, lent, borrower, skates
+):
+    from django.core.cache import cache
+
+    def bank_row(content, loans):
+        # The bank's row of the per-bank table: loans, then visits.
+        return f'<th scope="row">Fritidsbanken Söder</th><td>{loans}</td>' in content
+
+    settings.SAMMANHANG_NATIONAL_STATS_CACHE_SECONDS = 600
+    cache.clear()
+    try:
+        assert bank_row(client.get(NATIONAL).content.decode(), 1)
+        Article.objects.create(bank=lent, type=skates, size="38", code="S9")
+        services.loan_check_out(
+            actor=None, bank=lent, borrower=borrower, code="S9", visit_id=services.visit_start()
+        )
+        # Kept: the same period in the same language shows the figures computed first.
+        assert bank_row(client.get(NATIONAL).content.decode(), 1)
+        # Another period, or English, is computed anew and sees the second loan.
+        assert bank_row(client.get(NATIONAL + "?period=year").content.decode(), 2)
+        assert bank_row(client.get("/en" + NATIONAL).content.decode(), 2)
+        cache.clear()
+        assert bank_row(client.get(NATIONAL).content.decode(), 2)
+    finally:
+        cache.clear()
