@@ -62,7 +62,12 @@ def _figures(bank: Bank | None, form: StatsPeriodForm) -> dict[str, Any]:
         "end": end,
         "grouping": grouping,
         "summary": stats.stats_summary(
-            bank=bank, start=start, end=end, today=clock.today(), categories=categories
+            bank=bank,
+            start=start,
+            end=end,
+            today=clock.today(),
+            categories=categories,
+            periods=periods,
         ),
         "periods": for_table,
         "periods_chart": bar_chart(

@@ -294,3 +294,14 @@ def test_every_status_change_records_when(settings, bank, borrower, make_article
     settings.SAMMANHANG_FIXED_NOW = "2026-12-03T10:00"
     services.article_status_set(actor=None, article=article, status="retired")
     assert changed_at() == clock.now()
+
+
+@pytest.mark.parametrize("grouping", ["day", "week", "month"])
+def test_the_summary_from_the_periods_sums_is_the_summary_counted_directly(history, grouping):
+    # The pages hand the per-period rows to the summary (no second pass over the loans);
+    # loans, visits and visitors must come out the same as counted over the whole period.
+    periods = stats.stats_by_period(bank=history, start=START, end=END, grouping=grouping)
+    direct = stats.stats_summary(bank=history, start=START, end=END, today=TODAY)
+    summed = stats.stats_summary(bank=history, start=START, end=END, today=TODAY, periods=periods)
+    assert summed == direct
+    assert sum(row.visits for row in periods) == direct.visits == 4
