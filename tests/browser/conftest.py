@@ -236,3 +236,37 @@ def artifacts_dir(request: pytest.FixtureRequest) -> Path:
     path = Path(request.config.rootpath) / "test-artifacts"
     path.mkdir(exist_ok=True)
     return path
+
+
+@pytest.fixture
+def equipment_term(transactional_db: None) -> Callable[..., Any]:
+    """``equipment_term(code, name_sv, name_en, parent=None)``: a term of the equipment
+    taxonomy. Transactional tests flush the taxonomy the migrations loaded, so the term is
+    made again when it is missing."""
+    from sammanhang.directory.models import Term
+
+    def get(code: str, name_sv: str, name_en: str, parent: Any = None) -> Any:
+        term, _created = Term.objects.get_or_create(
+            taxonomy="sammanhang-utrustning",
+            code=code,
+            defaults={"name_sv": name_sv, "name_en": name_en, "parent": parent},
+        )
+        return term
+
+    return get
+
+
+@pytest.fixture
+def staff_bank(staff: Staff) -> Any:
+    """The staff fixture's organisation as a Fritidsbank at a place in Helsingborg, with no
+    article types or articles yet (each test adds its own)."""
+    from sammanhang.accounts.models import Organisation
+    from sammanhang.directory.models import Municipality, Place
+    from sammanhang.lending.models import Bank
+
+    organisation = Organisation.objects.get(slug=staff.slug)
+    municipality = Municipality.objects.create(code="1283", name="Helsingborg", slug="helsingborg")
+    place = Place.objects.create(
+        slug="fritidsbanken", name="Fritidsbanken", owner=organisation, municipality=municipality
+    )
+    return Bank.objects.create(organisation=organisation, place=place)

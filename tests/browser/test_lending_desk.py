@@ -14,35 +14,22 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def fritidsbank(staff: Any) -> Any:
+def fritidsbank(staff_bank: Any, equipment_term: Any) -> Any:
     """The staff fixture's organisation as a bank with skates (which have a check-out prompt)
     and a pair of skis."""
-    from sammanhang.accounts.models import Organisation
-    from sammanhang.directory.models import Municipality, Place, Term
-    from sammanhang.lending.models import Article, ArticleType, Bank
+    from sammanhang.lending.models import Article, ArticleType
 
-    organisation = Organisation.objects.get(slug=staff.slug)
-    municipality = Municipality.objects.create(code="1283", name="Helsingborg", slug="helsingborg")
-    place = Place.objects.create(
-        slug="fritidsbanken", name="Fritidsbanken", owner=organisation, municipality=municipality
-    )
-    bank = Bank.objects.create(organisation=organisation, place=place)
-    # Transactional tests flush the taxonomy the migrations loaded, so make sure it is there.
-    category, _created = Term.objects.get_or_create(
-        taxonomy="sammanhang-utrustning",
-        code="skridskor",
-        defaults={"name_sv": "Skridskor", "name_en": "Skates"},
-    )
+    category = equipment_term("skridskor", "Skridskor", "Skates")
     skates = ArticleType.objects.create(
         category=category,
         name="Hockeyskridskor",
         check_out_prompt="Kontrollera att skridskorna är slipade",
     )
     skis = ArticleType.objects.create(category=category, name="Längdskidor")
-    Article.objects.create(bank=bank, type=skates, size="38", code="S1")
-    Article.objects.create(bank=bank, type=skates, size="40", code="S2")
-    Article.objects.create(bank=bank, type=skis, size="170", code="L1")
-    return bank
+    Article.objects.create(bank=staff_bank, type=skates, size="38", code="S1")
+    Article.objects.create(bank=staff_bank, type=skates, size="40", code="S2")
+    Article.objects.create(bank=staff_bank, type=skis, size="170", code="L1")
+    return staff_bank
 
 
 def _scan(page: Page, code: str) -> None:

@@ -29,31 +29,20 @@ def _outbox_and_cache() -> Iterator[None]:
 
 
 @pytest.fixture
-def fritidsbank(staff: Any) -> Any:
+def fritidsbank(staff_bank: Any, equipment_term: Any) -> Any:
     """The staff fixture's organisation as a bank: skates 38 all lent, skates 40 on the shelf."""
-    from sammanhang.accounts.models import Organisation
-    from sammanhang.directory.models import Municipality, Place, Term
-    from sammanhang.lending.models import Article, ArticleStatus, ArticleType, Bank
+    from sammanhang.lending.models import Article, ArticleStatus, ArticleType
 
-    organisation = Organisation.objects.get(slug=staff.slug)
+    organisation = staff_bank.organisation
     organisation.phone = "042-10 50 00"
     organisation.save()
-    municipality = Municipality.objects.create(code="1283", name="Helsingborg", slug="helsingborg")
-    place = Place.objects.create(
-        slug="fritidsbanken", name="Fritidsbanken", owner=organisation, municipality=municipality
-    )
-    bank = Bank.objects.create(organisation=organisation, place=place)
-    category, _created = Term.objects.get_or_create(
-        taxonomy="sammanhang-utrustning",
-        code="skridskor",
-        defaults={"name_sv": "Skridskor", "name_en": "Skates"},
-    )
+    category = equipment_term("skridskor", "Skridskor", "Skates")
     skates = ArticleType.objects.create(category=category, name="Hockeyskridskor")
     Article.objects.create(
-        bank=bank, type=skates, size="38", code="S1", status=ArticleStatus.ON_LOAN
+        bank=staff_bank, type=skates, size="38", code="S1", status=ArticleStatus.ON_LOAN
     )
-    Article.objects.create(bank=bank, type=skates, size="40", code="S2")
-    return bank
+    Article.objects.create(bank=staff_bank, type=skates, size="40", code="S2")
+    return staff_bank
 
 
 def _last_code() -> str:

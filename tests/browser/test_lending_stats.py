@@ -14,30 +14,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def fritidsbank(staff: Any) -> Any:
+def fritidsbank(staff_bank: Any, equipment_term: Any) -> Any:
     """The staff fixture's organisation as a bank with two loans of skates today."""
-    from sammanhang.accounts.models import Organisation
-    from sammanhang.directory.models import Municipality, Place, Term
     from sammanhang.lending import services
-    from sammanhang.lending.models import Article, ArticleType, Bank
+    from sammanhang.lending.models import Article, ArticleType
 
-    organisation = Organisation.objects.get(slug=staff.slug)
-    municipality = Municipality.objects.create(code="1283", name="Helsingborg", slug="helsingborg")
-    place = Place.objects.create(
-        slug="fritidsbanken", name="Fritidsbanken", owner=organisation, municipality=municipality
-    )
-    bank = Bank.objects.create(organisation=organisation, place=place)
-    # Transactional tests flush the taxonomy the migrations loaded, so make sure it is there.
-    parent, _created = Term.objects.get_or_create(
-        taxonomy="sammanhang-utrustning",
-        code="vinter",
-        defaults={"name_sv": "Vintersport", "name_en": "Winter sports"},
-    )
-    category, _created = Term.objects.get_or_create(
-        taxonomy="sammanhang-utrustning",
-        code="skridskor",
-        defaults={"name_sv": "Skridskor", "name_en": "Skates", "parent": parent},
-    )
+    bank = staff_bank
+    winter = equipment_term("vinter", "Vintersport", "Winter sports")
+    category = equipment_term("skridskor", "Skridskor", "Skates", parent=winter)
     if category.co2_kg_per_loan is None:
         category.co2_kg_per_loan = 4
         category.save(update_fields=["co2_kg_per_loan"])

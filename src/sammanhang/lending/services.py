@@ -773,13 +773,32 @@ def visitor_count_add(*, bank: Bank, day: date | None = None) -> int:
     """
     day = day or clock.today()
     with transaction.atomic():
-        if not VisitorCount.objects.filter(bank=bank, day=day).update(count=F("count") + 1):
-            try:
-                with transaction.atomic():
-                    VisitorCount.objects.create(bank=bank, day=day, count=1)
-            except IntegrityError:
-                VisitorCount.objects.filter(bank=bank, day=day).update(count=F("count") + 1)
+        _day_count_add(VisitorCount, "count", bank=bank, day=day, amount=1)
         return VisitorCount.objects.get(bank=bank, day=day).count
+
+
+def _day_count_add(
+    model: type[VisitorCount] | type[DonationSortedOut],
+    field: str,
+    *,
+    bank: Bank,
+    day: date,
+    amount: int,
+) -> None:
+    """Add ``amount`` (> 0) to the bank's one row of ``model`` for ``day``, made if missing.
+
+    The database adds (``F()``), so two desks at once both count; when both find no row and
+    race to make it, the unique (bank, day) constraint refuses one insert, and that desk adds
+    to the row the other made instead.
+    """
+    rows = model.objects.filter(bank=bank, day=day)
+    if rows.update(**{field: F(field) + amount}):
+        return
+    try:
+        with transaction.atomic():
+            model.objects.create(bank=bank, day=day, **{field: amount})
+    except IntegrityError:
+        rows.update(**{field: F(field) + amount})
 
 
 def visitor_count_undo(*, bank: Bank, day: date | None = None) -> int:
@@ -810,19 +829,15 @@ def donation_sorted_out_add(*, bank: Bank, items: int, day: date | None = None) 
         raise LendingError(_("Write a number from 1 to %(max)s.") % {"max": SORTED_OUT_MAX})
     day = day or clock.today()
     with transaction.atomic():
-        rows = DonationSortedOut.objects.filter(bank=bank, day=day, items__gte=-items)
-        if not rows.update(items=F("items") + items):
-            if items < 0:
-                raise LendingError(
-                    _("Today's count is lower than that. Take back at most what was counted today.")
-                )
-            try:
-                with transaction.atomic():
-                    DonationSortedOut.objects.create(bank=bank, day=day, items=items)
-            except IntegrityError:
-                DonationSortedOut.objects.filter(bank=bank, day=day).update(
-                    items=F("items") + items
-                )
+        if items > 0:
+            _day_count_add(DonationSortedOut, "items", bank=bank, day=day, amount=items)
+        # Taking back only touches a count at least as large, so it never goes below zero.
+        elif not DonationSortedOut.objects.filter(bank=bank, day=day, items__gte=-items).update(
+            items=F("items") + items
+        ):
+            raise LendingError(
+                _("Today's count is lower than that. Take back at most what was counted today.")
+            )
         return DonationSortedOut.objects.get(bank=bank, day=day).items
 
 
