@@ -9,10 +9,14 @@ file that only claims to be a picture is refused.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from django.core.files import File
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max, QuerySet
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -62,3 +66,43 @@ def image_clean(upload: File[bytes], *, max_side: int = MAX_SIDE) -> CleanImage:
         raise ImageRejected(_("The file is not a picture we can read.")) from error
     name = f"picture.{FORMATS[kind]}"
     return CleanImage(ContentFile(buffer.getvalue(), name=name), picture.width, picture.height)
+
+
+class _Photo(Protocol):
+    """A model with an ``image`` file field and a ``position`` among its siblings."""
+
+    image: Any
+    position: int
+
+    def save(self) -> None: ...
+
+
+def photo_store_last(
+    photo: _Photo, *, clean: CleanImage, siblings: QuerySet[Any], then: Callable[[], object]
+) -> None:
+    """Store ``clean`` as ``photo``'s file and save the row last among ``siblings``, running
+    ``then`` (the audit record, and what else the change touches) in the same transaction.
+
+    If anything fails the file is deleted too: no row, so no file. Two uploads at once may
+    share a position; their ``pk`` orders them then.
+    """
+    photo.image.save(clean.content.name or "picture.jpg", clean.content, save=False)
+    try:
+        with transaction.atomic():
+            last = siblings.aggregate(Max("position"))
+            photo.position = (last["position__max"] or 0) + 1
+            photo.save()
+            then()
+    except BaseException:
+        photo.image.delete(save=False)
+        raise
+
+
+def photo_delete(photo: Any, *, then: Callable[[], object]) -> None:
+    """Delete the photo's row, running ``then`` in the same transaction, and its file once
+    the change is committed (a rolled-back delete keeps its picture)."""
+    with transaction.atomic():
+        name, storage = photo.image.name or "", photo.image.storage
+        photo.delete()
+        then()
+        transaction.on_commit(lambda: storage.delete(name))

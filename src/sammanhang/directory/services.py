@@ -41,13 +41,13 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sammanhang.accounts.models import Organisation
 from sammanhang.core import clock
-from sammanhang.core.images import image_clean
+from sammanhang.core.images import image_clean, photo_delete, photo_store_last
 from sammanhang.core.models import TombstoneKind, TombstoneReason
 from sammanhang.core.services import audit_record, tombstone_record
 from sammanhang.directory.models import (
@@ -668,32 +668,28 @@ def place_photo_add(
         raise DirectoryError(_("Describe what the picture shows, for people who cannot see it."))
     clean = image_clean(upload)
     photo = PlacePhoto(place=place, alt_text=alt_text)
-    photo.image.save(clean.content.name or "picture.jpg", clean.content, save=False)
-    try:
-        with transaction.atomic():
-            last = PlacePhoto.objects.filter(place=place).aggregate(Max("position"))
-            photo.position = (last["position__max"] or 0) + 1
-            photo.save()
-            _touch_place(place)
-            audit_record(
-                actor=actor,
-                action="place.photo_added",
-                target=place,
-                organisation_id=place.owner_id,
-                changed_fields=["photos"],
-            )
-    except BaseException:
-        photo.image.delete(save=False)  # no row, so no file either
-        raise
+
+    def changed() -> None:
+        _touch_place(place)
+        audit_record(
+            actor=actor,
+            action="place.photo_added",
+            target=place,
+            organisation_id=place.owner_id,
+            changed_fields=["photos"],
+        )
+
+    photo_store_last(
+        photo, clean=clean, siblings=PlacePhoto.objects.filter(place=place), then=changed
+    )
     return photo
 
 
 def place_photo_remove(*, actor: Actor, photo: PlacePhoto) -> None:
     """Delete the picture and its file (the file once the change is committed)."""
     place = photo.place
-    with transaction.atomic():
-        name, storage = photo.image.name or "", photo.image.storage
-        photo.delete()
+
+    def changed() -> None:
         _touch_place(place)
         audit_record(
             actor=actor,
@@ -702,7 +698,8 @@ def place_photo_remove(*, actor: Actor, photo: PlacePhoto) -> None:
             organisation_id=place.owner_id,
             changed_fields=["photos"],
         )
-        transaction.on_commit(lambda: storage.delete(name))
+
+    photo_delete(photo, then=changed)
 
 
 # --- provider (staff page) writes -----------------------------------------------------------

@@ -50,7 +50,7 @@ from django.utils.translation import gettext as _
 
 from sammanhang.accounts.models import Organisation
 from sammanhang.core import clock
-from sammanhang.core.images import image_clean
+from sammanhang.core.images import image_clean, photo_delete, photo_store_last
 from sammanhang.core.services import audit_record
 from sammanhang.directory.models import OpeningHours, Place, PlaceClosure, Term
 from sammanhang.lending.models import (
@@ -683,40 +683,34 @@ def article_photo_add(
         raise LendingError(_("Describe what the picture shows, for people who cannot see it."))
     clean = image_clean(upload)
     photo = ArticlePhoto(article=article, alt_text=alt_text)
-    photo.image.save(clean.content.name or "picture.jpg", clean.content, save=False)
-    try:
-        with transaction.atomic():
-            # Two uploads at once may share a position; ``pk`` orders them then.
-            last = ArticlePhoto.objects.filter(article=article).aggregate(Max("position"))
-            photo.position = (last["position__max"] or 0) + 1
-            photo.save()
-            audit_record(
-                actor=actor,
-                action="article.photo_added",
-                target=article,
-                organisation_id=article.bank.organisation_id,
-                changed_fields=["photos"],
-            )
-    except BaseException:
-        photo.image.delete(save=False)  # no row, so no file either
-        raise
+    photo_store_last(
+        photo,
+        clean=clean,
+        siblings=ArticlePhoto.objects.filter(article=article),
+        then=lambda: audit_record(
+            actor=actor,
+            action="article.photo_added",
+            target=article,
+            organisation_id=article.bank.organisation_id,
+            changed_fields=["photos"],
+        ),
+    )
     return photo
 
 
 def article_photo_remove(*, actor: Actor, photo: ArticlePhoto) -> None:
     """Delete the photo, and its file once the change is committed; audited."""
     article = photo.article
-    with transaction.atomic():
-        name, storage = photo.image.name or "", photo.image.storage
-        photo.delete()
-        audit_record(
+    photo_delete(
+        photo,
+        then=lambda: audit_record(
             actor=actor,
             action="article.photo_removed",
             target=article,
             organisation_id=article.bank.organisation_id,
             changed_fields=["photos"],
-        )
-        transaction.on_commit(lambda: storage.delete(name))
+        ),
+    )
 
 
 def article_type_create(
