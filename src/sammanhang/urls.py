@@ -10,15 +10,12 @@ from sammanhang.web.views import media
 # Swedish pages have no prefix, English ones live under /en/: the URL alone decides the
 # language, so a shared link shows what the sender saw.
 urlpatterns = i18n_patterns(
-    # First, before any fritidsbanken/<org_slug>/ page, so fritidsbanken/statistik/ is no bank.
-    path("", include("sammanhang.lending.urls_stats")),
     path("", include("sammanhang.web.urls")),
     path("", include("sammanhang.directory.urls")),
     path("", include("sammanhang.lending.urls")),
     path("", include("sammanhang.accounts.urls")),
     path("hantera/<slug:org_slug>/", include("sammanhang.directory.urls_staff")),
     path("hantera/<slug:org_slug>/utlan/", include("sammanhang.lending.urls_staff")),
-    path("", include("sammanhang.lending.urls_reserve")),
     path("", include("sammanhang.interop.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

@@ -86,8 +86,11 @@ class ReturnForm(forms.Form):
     )
 
 
-class DonationForm(forms.Form):
-    """A donation: many articles of one type, size and condition, one code per line."""
+class _TypeAndSizeForm(forms.Form):
+    """An article type and a size: what a donation registers and a reservation waits for.
+
+    ``types`` limits the choice (a reservation: the types the bank has); by default every type.
+    """
 
     type = forms.ModelChoiceField(
         label=_("Article type"),
@@ -101,6 +104,19 @@ class DonationForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+
+    def __init__(
+        self, *args: object, types: QuerySet[ArticleType] | None = None, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if types is None:
+            types = ArticleType.objects.select_related("category").order_by("name")
+        self.fields["type"].queryset = types  # type: ignore[attr-defined]
+
+
+class DonationForm(_TypeAndSizeForm):
+    """A donation: many articles of one type, size and condition, one code per line."""
+
     condition = forms.ChoiceField(
         label=_("Condition"),
         choices=Condition.choices,
@@ -121,12 +137,6 @@ class DonationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8, "autocomplete": "off", "spellcheck": "false"}),
         error_messages={"required": _("Scan or type at least one ID number.")},
     )
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["type"].queryset = ArticleType.objects.select_related(  # type: ignore[attr-defined]
-            "category"
-        ).order_by("name")
 
     def clean_codes(self) -> str:
         codes: str = self.cleaned_data["codes"]
@@ -250,25 +260,8 @@ class ArticlePhotoForm(forms.Form):
     )
 
 
-class HoldForm(forms.Form):
+class HoldForm(_TypeAndSizeForm):
     """Reserve an article type in a size for the borrower at the desk."""
-
-    type = forms.ModelChoiceField(
-        label=_("Article type"),
-        queryset=ArticleType.objects.none(),
-        empty_label=_("Choose a type"),
-        error_messages={"required": _("Choose the article type.")},
-    )
-    size = forms.CharField(
-        label=_("Size (if it has one)"),
-        max_length=40,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-
-    def __init__(self, *args: object, types: QuerySet[ArticleType], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["type"].queryset = types  # type: ignore[attr-defined]
 
 
 class ReserveForm(HoldForm):

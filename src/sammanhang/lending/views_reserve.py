@@ -83,7 +83,7 @@ def reserve(request: HttpRequest, org_slug: str) -> HttpResponse:
                     )
                     % {"bank": bank, "code": code},
                 )
-                return redirect("lending_reserve:reserve_confirm", org_slug=bank.organisation.slug)
+                return redirect("lending:reserve_confirm", org_slug=bank.organisation.slug)
     return render(
         request,
         "lending/reserve.html",
@@ -98,7 +98,7 @@ def reserve_confirm(request: HttpRequest, org_slug: str) -> HttpResponse:
     pending = reserve_codes.code_pending(session=request.session)
     if pending is None or pending.get("bank") != bank.pk:
         messages.info(request, _("Fill in the form, and we will send you a code."))
-        return redirect("lending_reserve:reserve", org_slug=bank.organisation.slug)
+        return redirect("lending:reserve", org_slug=bank.organisation.slug)
     form = ReserveCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -108,7 +108,7 @@ def reserve_confirm(request: HttpRequest, org_slug: str) -> HttpResponse:
         except reserve_codes.CodeError as exc:
             if exc.start_over:
                 messages.error(request, exc.message)
-                return redirect("lending_reserve:reserve", org_slug=bank.organisation.slug)
+                return redirect("lending:reserve", org_slug=bank.organisation.slug)
             form.add_error("code", exc.message)
         else:
             return _place(request, bank, confirmed)
@@ -129,7 +129,7 @@ def reserve_confirm(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 def _place(request: HttpRequest, bank: Bank, confirmed: dict[str, object]) -> HttpResponse:
-    again = redirect("lending_reserve:reserve", org_slug=bank.organisation.slug)
+    again = redirect("lending:reserve", org_slug=bank.organisation.slug)
     article_type = ArticleType.objects.filter(pk=int(str(confirmed["type"]))).first()
     if article_type is None:
         return again
@@ -156,7 +156,7 @@ def _place(request: HttpRequest, bank: Bank, confirmed: dict[str, object]) -> Ht
         messages.error(request, exc.message)
         return again
     request.session[DONE_KEY] = hold.pk
-    return redirect("lending_reserve:reserve_done", org_slug=bank.organisation.slug)
+    return redirect("lending:reserve_done", org_slug=bank.organisation.slug)
 
 
 def reserve_done(request: HttpRequest, org_slug: str) -> HttpResponse:
@@ -167,7 +167,7 @@ def reserve_done(request: HttpRequest, org_slug: str) -> HttpResponse:
         .first()
     )
     if hold is None:
-        return redirect("lending_reserve:reserve", org_slug=bank.organisation.slug)
+        return redirect("lending:reserve", org_slug=bank.organisation.slug)
     return render(
         request,
         "lending/reserve_done.html",

@@ -281,7 +281,7 @@ def test_organisation_and_place_pages_link_to_the_bank_page(client, bank, make_o
 
 def test_bank_page_links_each_type_and_size_to_its_reservation(client, bank, stock, skis):
     content = client.get(_bank_url(bank)).content.decode()
-    reserve = reverse("lending_reserve:reserve", args=[bank.organisation.slug])
+    reserve = reverse("lending:reserve", args=[bank.organisation.slug])
     assert f'href="{reserve}?typ={skis.pk}&amp;storlek=150"' in content
     # The reservation page opens with that type and size chosen.
     page = client.get(f"{reserve}?typ={skis.pk}&storlek=150").content.decode()

@@ -34,7 +34,7 @@ def on_loan(make_article):
 
 
 def _url(bank, name="reserve"):
-    return reverse(f"lending_reserve:{name}", kwargs={"org_slug": bank.organisation.slug})
+    return reverse(f"lending:{name}", kwargs={"org_slug": bank.organisation.slug})
 
 
 def _ask(client, bank, skates, mobile="070-123 45 67", name="Alva Berg", size="38"):

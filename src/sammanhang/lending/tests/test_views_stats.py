@@ -47,7 +47,7 @@ def _csv(response):
 
 
 def test_national_page_is_at_its_fixed_address():
-    assert reverse("lending_stats:national") == NATIONAL
+    assert reverse("lending:national") == NATIONAL
 
 
 def test_strangers_get_404_viewers_may_read_statistics(client, bank, make_user):
