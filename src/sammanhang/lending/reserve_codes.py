@@ -13,12 +13,10 @@ six-digit code sent to that number is typed back. Rules:
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -68,7 +66,7 @@ def code_issue(*, session: SessionBase, mobile: str, pending: dict[str, Any]) ->
     """
     if session.session_key is None:
         session.save()
-    number = hashlib.sha256(f"{settings.SECRET_KEY}:{mobile}".encode()).hexdigest()
+    number = salted_hmac(_SALT, mobile, algorithm="sha256").hexdigest()
     if not _within_limit(f"{_SALT}:number:{number}", CODES_PER_NUMBER):
         raise CodeError(
             _("Too many codes have been sent to this number. Please try again in an hour.")
