@@ -9,10 +9,12 @@ from typing import Any, cast
 from django import forms
 from django.http import QueryDict
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sammanhang.core import clock
 from sammanhang.core import widgets as fast
+from sammanhang.core.forms import KeptMarkupBoundField
 from sammanhang.directory import geo, selectors
 from sammanhang.directory.models import Taxonomy, Weekday
 from sammanhang.directory.templatetags.directory import language_name
@@ -180,11 +182,16 @@ class FinderForm(forms.Form):
         widget=fast.Select,
     )
 
+    # The markup of each filter is kept per value (see KeptMarkupBoundField): the form is
+    # rendered on every search and its fields are mostly empty.
+    bound_field_class = KeptMarkupBoundField
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         codes = selectors.languages_for_finder()
-        municipalities = selectors.municipalities_for_finder()
-        terms = selectors.term_choices_for_finder()
+        lists = selectors.finder_choices()
+        municipalities = lists.municipalities
+        terms = lists.terms[(get_language() or "sv").startswith("en")]
         # One municipality (a municipality's own site): its districts are listed at once and
         # there is nothing to choose. Many (a region, the whole country): listing every
         # district would make the page heavy and the list unusable, so the districts listed
@@ -192,10 +199,12 @@ class FinderForm(forms.Form):
         self.single_municipality = len(municipalities) <= 1
         chosen = self.data.get("municipality") if self.is_bound else None
         if self.single_municipality:
-            districts = selectors.districts_for_finder()
+            districts = selectors.districts_for_finder(choices=lists)
         else:
             asked = self.data.getlist("district") if hasattr(self.data, "getlist") else []
-            districts = selectors.districts_for_finder(municipality=chosen or None, codes=asked)
+            districts = selectors.districts_for_finder(
+                municipality=chosen or None, codes=asked, choices=lists
+            )
         choices: dict[str, list[tuple[str, Any]]] = {
             "municipality": [("", _("Any municipality")), *municipalities],
             "district": districts,

@@ -102,6 +102,23 @@ class Municipality(models.Model):
         return self.name
 
 
+class ChoicesVersion(models.Model):
+    """One row whose ``token`` the database itself changes whenever a term, municipality or
+    district is written (triggers, migration 0013, on every write path: forms, imports, bulk
+    loads, raw SQL). Each process keeps the finder's choice lists and, with one read of this
+    row, knows whether they still hold (``selectors.finder_choices``). The token is random
+    rather than a counter, so a rolled-back change can never be mistaken for a later one."""
+
+    token = models.BigIntegerField(_("token"), default=0)
+
+    class Meta:
+        verbose_name = _("choice lists version")
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="choices_one_row")]
+
+    def __str__(self) -> str:
+        return str(self.token)
+
+
 class District(models.Model):
     """A district (stadsdel) as the municipality itself divides it."""
 

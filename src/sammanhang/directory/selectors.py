@@ -617,18 +617,80 @@ def activity_facts_for_lists(ids: Sequence[int]) -> dict[int, ListedFacts]:
     return facts
 
 
-def municipalities_for_finder() -> list[tuple[str, str]]:
-    """(slug, name) of the municipalities that have districts, to choose among in the finder;
-    plain pairs, since building 290 model instances per page costs more than the query."""
-    return list(
+@dataclass(frozen=True)
+class FinderChoices:
+    """The finder's choice lists as the database held them at ``token`` (see ``ChoicesVersion``):
+    municipalities with districts, every district by name (with its municipality's slug), and
+    the terms of the three taxonomies the finder filters on, in both languages."""
+
+    token: int
+    municipalities: list[tuple[str, str]]
+    districts: list[tuple[str, str, str]]  # (municipality slug, code, name), by name and code
+    terms: dict[bool, dict[str, list[tuple[str, str]]]]  # english -> taxonomy -> (code, name)
+
+
+class _ChoicesCache:
+    """The last ``FinderChoices`` this process read. Three queries and a few hundred rows on
+    every finder page were a quarter of its time beside the database, for lists that change
+    when a term or district is added; the token read first says whether they still hold."""
+
+    held: FinderChoices | None = None
+
+
+def finder_choices() -> FinderChoices:
+    """The finder's choice lists, read again only when the database says they changed."""
+    with connection.cursor() as cursor:
+        # The token before the lists: lists newer than their token are read again next time;
+        # the other order could keep old lists under a new token.
+        cursor.execute("SELECT token FROM directory_choicesversion WHERE id = 1")
+        row = cursor.fetchone()
+    held = _ChoicesCache.held
+    if row is not None and held is not None and held.token == row[0]:
+        return held
+    fresh = _finder_choices_read(row[0] if row is not None else None)
+    # No row (a database emptied by a test's flush): nothing says when they change, so each
+    # page reads its own.
+    _ChoicesCache.held = fresh if row is not None else None
+    return fresh
+
+
+def _finder_choices_read(token: int | None) -> FinderChoices:
+    municipalities = list(
         Municipality.objects.filter(Exists(District.objects.filter(municipality=OuterRef("pk"))))
         .order_by("name")
         .values_list("slug", "name")
     )
+    districts = list(
+        District.objects.order_by("name", "code").values_list("municipality__slug", "code", "name")
+    )
+    taxonomies = (Taxonomy.TARGET_GROUP, Taxonomy.CATEGORY, Taxonomy.ACCESSIBILITY)
+    terms: dict[bool, dict[str, list[tuple[str, str]]]] = {
+        english: {taxonomy: [] for taxonomy in taxonomies} for english in (False, True)
+    }
+    rows = (
+        Term.objects.filter(
+            Q(taxonomy__in=(Taxonomy.TARGET_GROUP, Taxonomy.CATEGORY))
+            | Q(taxonomy=Taxonomy.ACCESSIBILITY, applies_to__in=("activity", "both", "place"))
+        )
+        .order_by("taxonomy", "position", "code")
+        .values_list("taxonomy", "code", "name_sv", "name_en")
+    )
+    for taxonomy, code, name_sv, name_en in rows:
+        terms[False][taxonomy].append((code, name_sv))
+        terms[True][taxonomy].append((code, name_en))
+    return FinderChoices(token or 0, municipalities, districts, terms)
+
+
+def municipalities_for_finder() -> list[tuple[str, str]]:
+    """(slug, name) of the municipalities that have districts, to choose among in the finder."""
+    return finder_choices().municipalities
 
 
 def districts_for_finder(
-    *, municipality: str | None = None, codes: list[str] | None = None
+    *,
+    municipality: str | None = None,
+    codes: list[str] | None = None,
+    choices: FinderChoices | None = None,
 ) -> list[tuple[str, str]]:
     """(code, name) of the districts to choose among, each pair once, by name.
 
@@ -637,12 +699,15 @@ def districts_for_finder(
     ("d1" in each), so a chosen municipality's districts are its own only: reading the codes
     of every other municipality as well would list hundreds to show one.
     """
-    districts = District.objects.order_by("name", "code")
+    districts = (choices or finder_choices()).districts
     if municipality:
-        districts = districts.filter(municipality__slug=municipality)
+        pairs = [(code, name) for slug, code, name in districts if slug == municipality]
     elif codes is not None:
-        districts = districts.filter(code__in=codes)
-    return list(dict.fromkeys(districts.values_list("code", "name")))
+        asked = set(codes)
+        pairs = [(code, name) for _slug, code, name in districts if code in asked]
+    else:
+        pairs = [(code, name) for _slug, code, name in districts]
+    return list(dict.fromkeys(pairs))
 
 
 def languages_for_finder() -> list[str]:
@@ -667,21 +732,8 @@ def languages_for_finder() -> list[str]:
 
 def term_choices_for_finder() -> dict[str, list[tuple[str, str]]]:
     """(code, name in the active language) of the finder's target groups, categories and
-    accessibility features (those for activities, places or both), in order, in one query."""
-    english = (get_language() or "sv").startswith("en")
-    taxonomies = (Taxonomy.TARGET_GROUP, Taxonomy.CATEGORY, Taxonomy.ACCESSIBILITY)
-    choices: dict[str, list[tuple[str, str]]] = {taxonomy: [] for taxonomy in taxonomies}
-    rows = (
-        Term.objects.filter(
-            Q(taxonomy__in=(Taxonomy.TARGET_GROUP, Taxonomy.CATEGORY))
-            | Q(taxonomy=Taxonomy.ACCESSIBILITY, applies_to__in=("activity", "both", "place"))
-        )
-        .order_by("taxonomy", "position", "code")
-        .values_list("taxonomy", "code", "name_sv", "name_en")
-    )
-    for taxonomy, code, name_sv, name_en in rows:
-        choices[taxonomy].append((code, name_en if english else name_sv))
-    return choices
+    accessibility features (those for activities, places or both), in order."""
+    return finder_choices().terms[(get_language() or "sv").startswith("en")]
 
 
 def terms_for_finder(taxonomy: str, *, applies_to: tuple[str, ...] = ()) -> QuerySet[Term]:
