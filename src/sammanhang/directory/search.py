@@ -9,7 +9,8 @@ service that changes what those fields show; ``sammanhang rebuild_search_index``
 of it.
 
 - **PostgreSQL**: ``document`` is a ``tsvector`` made with the ``swedish`` configuration and
-  the weights above, behind a GIN index.
+  the weights above, behind a GIN index; the title and topic tiers also as stored vectors in
+  the narrow ``ActivitySearchTiers`` table, each behind its own GIN index.
 - **SQLite**: an FTS5 table over the rows' ``*_stems`` columns (the same Snowball Swedish
   stemmer PostgreSQL uses, applied in Python), kept in step by triggers on ``ActivitySearch``.
 
@@ -56,7 +57,13 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 
-from sammanhang.directory.models import Activity, ActivitySearch, Place, SearchWord
+from sammanhang.directory.models import (
+    Activity,
+    ActivitySearch,
+    ActivitySearchTiers,
+    Place,
+    SearchWord,
+)
 
 SYNONYMS_FILE = Path(__file__).with_name("data") / "synonyms.txt"
 MAX_WORDS = 8
@@ -72,6 +79,8 @@ TIERS = (
     (3, "title || ' ' || topic", "{title_stems topic_stems}"),
 )
 TIER_ABC = (2, "title || ' ' || topic || ' ' || body", "{title_stems topic_stems body_stems}")
+# PostgreSQL: the column of ActivitySearchTiers holding each of TIERS' text as a vector.
+PG_NARROW_TIERS = {4: "title", 3: "topic"}
 
 
 @cache
@@ -196,7 +205,8 @@ def search_index_update(activity_ids: Iterable[int]) -> None:
         # triggers see a plain delete + insert.
         ActivitySearch.objects.filter(activity_id__in=ids).delete()
         ActivitySearch.objects.bulk_create(rows, batch_size=500)
-        if connection.vendor == "postgresql" and rows:
+        if connection.vendor == "postgresql":
+            written = [row.activity_id for row in rows]
             with connection.cursor() as cursor:
                 cursor.execute(
                     "UPDATE directory_activitysearch SET document ="
@@ -205,7 +215,19 @@ def search_index_update(activity_ids: Iterable[int]) -> None:
                     " || setweight(to_tsvector('swedish', body), 'C')"
                     " || setweight(to_tsvector('swedish', context), 'D')"
                     " WHERE activity_id = ANY(%s)",
-                    [[row.activity_id for row in rows]],
+                    [written],
+                )
+                # The best tiers' narrow table (ActivitySearchTiers): the same texts as the
+                # tier expressions in TIERS, stored.
+                cursor.execute(
+                    "DELETE FROM directory_activitysearchtiers WHERE activity_id = ANY(%s)", [ids]
+                )
+                cursor.execute(
+                    "INSERT INTO directory_activitysearchtiers (activity_id, title, topic)"
+                    " SELECT activity_id, to_tsvector('swedish', title),"
+                    " to_tsvector('swedish', title || ' ' || topic)"
+                    " FROM directory_activitysearch WHERE activity_id = ANY(%s)",
+                    [written],
                 )
         SearchWord.objects.bulk_create(
             [SearchWord(word=w[:100], reversed_word=w[:100][::-1]) for w in sorted(vocabulary)],
@@ -217,6 +239,7 @@ def search_index_update(activity_ids: Iterable[int]) -> None:
 def search_index_rebuild(batch_size: int = 2000) -> int:
     """Rewrite the whole index and vocabulary; return how many activities were indexed."""
     with transaction.atomic():
+        ActivitySearchTiers.objects.all().delete()
         ActivitySearch.objects.all().delete()
         SearchWord.objects.all().delete()
     ids = list(Activity.objects.order_by("pk").values_list("pk", flat=True))
@@ -421,6 +444,17 @@ def _matching_ids_sql(
 ) -> tuple[str, list[str]]:
     """The ids of the activities matching ``query`` (in ``tier``'s text only, if given)."""
     if connection.vendor == "postgresql":
+        if tier is not None and tier[0] in PG_NARROW_TIERS:
+            # The title and topic tiers from their narrow table (ActivitySearchTiers), read
+            # whole from the GIN index once (an array): as a plain subquery, the planner
+            # walked the activities and tested each one's stored vector instead, because
+            # testing a stored vector looks cheap (84 ms rather than 25 for "fika").
+            return (
+                "SELECT unnest(ARRAY(SELECT activity_id"  # noqa: S608 (constant text)
+                f" FROM directory_activitysearchtiers WHERE {PG_NARROW_TIERS[tier[0]]}"
+                " @@ to_tsquery('swedish', %s)))",
+                [_pg_tsquery(query)],
+            )
         text = "document" if tier is None else f"to_tsvector('swedish', {tier[1]})"
         # A tier's own text, as its expression index has it, is answered from that index.
         return (

@@ -50,22 +50,22 @@ def _postgres_triggers() -> tuple[list[str], list[str]]:
     return create, drop
 
 
-def create_triggers(apps, schema_editor):
+def _statements(schema_editor, *, create: bool) -> list[str]:
     vendor = schema_editor.connection.vendor
     if vendor not in ("sqlite", "postgresql"):
-        return
-    create, _drop = _sqlite_triggers() if vendor == "sqlite" else _postgres_triggers()
-    for sql in create:
+        return []
+    made, dropped = _sqlite_triggers() if vendor == "sqlite" else _postgres_triggers()
+    return made if create else dropped
+
+
+def create_triggers(apps, schema_editor):
+    for sql in _statements(schema_editor, create=True):
         schema_editor.execute(sql)
     apps.get_model("directory", "ChoicesVersion").objects.create(id=1, token=1)
 
 
 def drop_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor not in ("sqlite", "postgresql"):
-        return
-    _create, drop = _sqlite_triggers() if vendor == "sqlite" else _postgres_triggers()
-    for sql in drop:
+    for sql in _statements(schema_editor, create=False):
         schema_editor.execute(sql)
 
 

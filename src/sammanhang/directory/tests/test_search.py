@@ -143,8 +143,8 @@ def test_tiers_title_then_topic_then_body_then_context(library, directory):
     )
 
 
-def test_index_follows_create_and_rebuild(directory):
-    activity = services.activity_create(
+def _padel(directory) -> Activity:
+    return services.activity_create(
         actor=None,
         organisation=directory["organisation"],
         slug="padel",
@@ -152,6 +152,10 @@ def test_index_follows_create_and_rebuild(directory):
         summary="Lär dig padel",
         categories=["idrott-motion"],
     )
+
+
+def test_index_follows_create_and_rebuild(directory):
+    activity = _padel(directory)
     assert found("padel") == ["padel"]
     assert found("idrott") == ["padel"]  # the category's name is indexed (weight B)
     ActivitySearch.objects.all().delete()
@@ -227,3 +231,51 @@ def test_ranks_of_a_few_activities_equal_the_databases_tiers(library, directory)
     # The phrase is in the first one's summary (topic tier); the second has its words apart.
     assert slug_tier["svenska-nyanlanda"] == 3
     assert slug_tier["svenska-utan-fras"] == 1
+
+
+def _tier_rows_out_of_step() -> list[tuple[int, bool, bool]]:
+    """Index rows whose narrow tier row (ActivitySearchTiers) is missing or differs from the
+    tier texts' vectors, and tier rows left without an index row."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT s.activity_id, t.title = to_tsvector('swedish', s.title),"
+            " t.topic = to_tsvector('swedish', s.title || ' ' || s.topic)"
+            " FROM directory_activitysearch s"
+            " FULL JOIN directory_activitysearchtiers t USING (activity_id)"
+        )
+        return [row for row in cursor.fetchall() if row[1] is not True or row[2] is not True]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the tier table is PostgreSQL's")
+def test_the_narrow_tier_table_follows_every_write(directory):
+    """Create, edit, publish, cancel, delete and rebuild: the title and topic tiers' stored
+    vectors always equal the index's own texts, and the finder finds by them."""
+    activity = _padel(directory)
+    assert _tier_rows_out_of_step() == []
+    assert found("padel") == ["padel"]
+    services.activity_update(actor=None, activity=activity, title="Pingis", categories=[])
+    assert _tier_rows_out_of_step() == []
+    tiers = search.filter_and_rank(
+        Activity.objects.filter(slug="padel"), search.parse_query("pingis")
+    )
+    assert list(tiers.values_list("search_tier", flat=True)) == [4]  # type: ignore[misc]
+    assert found("idrott") == []
+    for status in (Activity.Status.PUBLISHED, Activity.Status.CANCELLED):
+        services.activity_set_status(actor=None, activity=activity, status=status)
+        assert _tier_rows_out_of_step() == []
+    draft = services.activity_create(
+        actor=None,
+        organisation=directory["organisation"],
+        slug="nytt-utkast",
+        title="Utkast",
+        summary="Ett utkast",
+    )
+    services.activity_delete(actor=None, activity=draft)
+    assert _tier_rows_out_of_step() == []
+    Activity.objects.filter(pk=activity.pk).delete()
+    assert _tier_rows_out_of_step() == []
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM directory_activitysearchtiers")
+    assert _tier_rows_out_of_step() != []
+    call_command("rebuild_search_index", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert _tier_rows_out_of_step() == []
