@@ -330,13 +330,21 @@ def _activities_passing(criteria: FinderCriteria) -> QuerySet[Activity]:
 
 
 def _decorated(activities: QuerySet[Activity]) -> QuerySet[Activity]:
-    """What a result shows (organisation, the next few sessions with their places, the
-    recurring rules still running), prefetched so a page's query count does not grow with it.
-    Categories and target groups are not shown in a result; the API adds them for its own.
+    """What a result shows of the activity itself: its organisation, in the same query. The
+    rules still running and the next few sessions are read for the whole page at once by
+    ``attach``. Categories and target groups are not shown in a result; the API adds them.
     """
-    return activities.select_related("organisation").prefetch_related(
-        Prefetch("schedules", queryset=_running_rules(), to_attr="rules"),
-    )
+    return activities.select_related("organisation")
+
+
+def _attach_rules(page: list[Activity]) -> None:
+    """Each activity's recurring rules still running (``rules``), in one query for the page:
+    what ``Prefetch(to_attr="rules")`` gives, without its machinery on every search."""
+    rules: dict[int, list[Schedule]] = {}
+    for rule in _running_rules().filter(activity_id__in=[activity.pk for activity in page]):
+        rules.setdefault(rule.activity_id, []).append(rule)
+    for activity in page:
+        activity.rules = rules.get(activity.pk, [])  # type: ignore[attr-defined]
 
 
 def _running_rules() -> QuerySet[Schedule]:
@@ -370,6 +378,7 @@ def activity_list_for_finder(
         return decorate(activities) if decorate is not None else activities
 
     def attach(page: list[Activity]) -> None:
+        _attach_rules(page)
         shown = upcoming_sessions(criteria, [activity.pk for activity in page])
         for activity in page:
             activity.upcoming = shown.get(activity.pk, [])  # type: ignore[attr-defined]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, time, timedelta
+from functools import lru_cache
 
 from django import template
 from django.utils import translation
@@ -19,14 +20,22 @@ register = template.Library()
 @register.filter
 def occurrence_when(occurrence: Occurrence | ShownSession) -> str:
     """ "i morgon, tisdag 24 november, 17:00–19:00": the day in plain words when it is near."""
-    today = clock.today()
-    day = date_format(occurrence.date, "l j F")
-    if occurrence.date == today:
-        day = _("today, %(day)s") % {"day": day}
-    elif occurrence.date == today + timedelta(days=1):
-        day = _("tomorrow, %(day)s") % {"day": day}
+    day = _day_words(occurrence.date, clock.today(), translation.get_language())
     span = f"{occurrence.local_start:%H:%M}–{occurrence.local_end:%H:%M}"
     return f"{day}, {span}"
+
+
+# A finder page shows some 60 sessions on a handful of days, and formatting a date in words
+# goes through the locale's formats and catalogue each time: the words are kept per day,
+# today and language (the arguments are the whole input).
+@lru_cache(maxsize=4096)
+def _day_words(day: date, today: date, language: str | None) -> str:
+    words = date_format(day, "l j F")
+    if day == today:
+        return _("today, %(day)s") % {"day": words}
+    if day == today + timedelta(days=1):
+        return _("tomorrow, %(day)s") % {"day": words}
+    return words
 
 
 @register.filter
@@ -71,31 +80,56 @@ NTH = {
 @register.filter
 def schedule_words(schedule: Schedule) -> str:
     """ "tisdagar och torsdagar 17:00–19:00", "första lördagen i månaden 11:00–13:00"."""
-    span = f"{schedule.opens_at:%H:%M}–{schedule.closes_at:%H:%M}"
-    if schedule.freq == Frequency.ONCE:
-        return f"{date_format(schedule.valid_from, 'l j F Y')}, {span}"
+    return _schedule_words(
+        schedule.freq,
+        schedule.interval,
+        schedule.byday,
+        schedule.opens_at,
+        schedule.closes_at,
+        schedule.valid_from,
+        schedule.valid_to,
+        translation.get_language(),
+    )
+
+
+# Kept per rule and language (the arguments are the whole input): most rules are weekly at
+# a few common times, and every finder page words twenty of them.
+@lru_cache(maxsize=4096)
+def _schedule_words(
+    freq: str,
+    interval: int,
+    byday: str,
+    opens_at: time,
+    closes_at: time,
+    valid_from: date,
+    valid_to: date | None,
+    language: str | None,
+) -> str:
+    span = f"{opens_at:%H:%M}–{closes_at:%H:%M}"
+    if freq == Frequency.ONCE:
+        return f"{date_format(valid_from, 'l j F Y')}, {span}"
     try:
-        days = parse_byday(schedule.freq, schedule.byday)
+        days = parse_byday(freq, byday)
     except ScheduleRuleError:
         return span
-    if schedule.freq == Frequency.MONTHLY:
+    if freq == Frequency.MONTHLY:
         parts = [
             _("the %(nth)s %(weekday)s of the month")
             % {"nth": NTH.get(day.n or 1, day.n), "weekday": WEEKDAYS_OF_MONTH[day.weekday]}
             for day in days
         ]
         when = _join(parts)
-        if schedule.interval > 1:
-            when = _("%(when)s, every %(n)s months") % {"when": when, "n": schedule.interval}
+        if interval > 1:
+            when = _("%(when)s, every %(n)s months") % {"when": when, "n": interval}
     else:
         when = _join([str(WEEKDAYS_PLURAL[day.weekday]) for day in days])
-        if schedule.interval == 2:
+        if interval == 2:
             when = _("%(days)s every other week") % {"days": when}
-        elif schedule.interval > 2:
-            when = _("%(days)s every %(n)s weeks") % {"days": when, "n": schedule.interval}
+        elif interval > 2:
+            when = _("%(days)s every %(n)s weeks") % {"days": when, "n": interval}
     words = f"{when} {span}"
-    if schedule.valid_to:
-        words += " " + _("(until %(date)s)") % {"date": date_format(schedule.valid_to, "j F Y")}
+    if valid_to:
+        words += " " + _("(until %(date)s)") % {"date": date_format(valid_to, "j F Y")}
     return words
 
 
