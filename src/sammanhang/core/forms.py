@@ -6,6 +6,7 @@ Every field gets a visible label, an optional hint, an inline error tied to the 
 views re-render the bound form.
 """
 
+import hashlib
 from typing import Any
 
 from django.forms import BoundField
@@ -42,7 +43,7 @@ class KeptMarkupBoundField(BoundField):
             tuple(str(error) for error in self.errors),
             str(field.label),
             str(field.help_text),
-            None if choices is None else tuple((str(v), str(label)) for v, label in choices),
+            None if choices is None else _digest(choices),
         )
         html = _KEPT_MARKUP.get(key)
         if html is None:
@@ -54,6 +55,13 @@ class KeptMarkupBoundField(BoundField):
                 except (KeyError, RuntimeError, StopIteration):  # another thread got there first
                     break
         return html
+
+
+def _digest(choices: Any) -> bytes:
+    # The choices by a digest of their values and labels, not kept whole: a few hundred
+    # municipalities in every key of that field would weigh more than the markup itself.
+    text = "\x1f".join(f"{value}\x1e{label}" for value, label in choices)
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
 # Oldest first (dicts keep insertion order); bounded, since typed values make new keys.

@@ -133,3 +133,17 @@ def test_kept_markup_follows_new_choices(directory):
     assert "Bagarklubb" not in form["category"].as_field_group()
     _new_term()
     assert "Bagarklubb" in FinderForm(None)["category"].as_field_group()
+
+
+def test_kept_markup_is_bounded_and_drops_the_oldest(directory, monkeypatch):
+    from sammanhang.core import forms as core_forms
+
+    monkeypatch.setattr(core_forms, "KEPT_MARKUP_MAX", 10)
+    monkeypatch.setattr(core_forms, "_KEPT_MARKUP", {})
+    for number in range(30):
+        FinderForm({"q": f"ord {number}"})["q"].as_field_group()
+    kept = core_forms._KEPT_MARKUP
+    assert len(kept) == 10
+    typed = {repr(f"ord {number}") for number in range(30)}
+    kept_values = {part for key in kept for part in key if part in typed}
+    assert kept_values == {repr(f"ord {number}") for number in range(20, 30)}
