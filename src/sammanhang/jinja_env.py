@@ -23,7 +23,8 @@ from sammanhang.directory.templatetags.directory import occurrence_when, schedul
 
 # Routes that take one slug, linked once or more per result on every finder page: their
 # address is the route's own with the slug put in, so ``reverse`` (about 30 µs a call, a
-# hundred calls a page) runs once per process and prefix instead (``jinja_env`` tests).
+# hundred calls a page) runs once per route, language and prefix instead
+# (``directory/tests/test_jinja_urls.py`` compares it with ``reverse``).
 SLUG_ROUTES = frozenset({"directory:activity", "directory:place"})
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 _PLACEHOLDER = "slug-placeholder-0"

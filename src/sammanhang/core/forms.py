@@ -27,7 +27,8 @@ class KeptMarkupBoundField(BoundField):
     For a form rendered on every request whose fields are mostly empty or hold one of a few
     values (the finder's 26 filters, several hundred options): rendering them was a fifth of
     a finder page. The key holds everything the markup is made from, so a kept copy is always
-    what rendering would give (``core/tests/test_forms.py`` compares them).
+    what rendering would give (``directory/tests/test_finder_choices.py`` compares them for
+    the finder's form).
     """
 
     def as_field_group(self) -> SafeString:

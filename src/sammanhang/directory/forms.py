@@ -9,7 +9,6 @@ from typing import Any, cast
 from django import forms
 from django.http import QueryDict
 from django.utils.text import capfirst
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sammanhang.core import clock
@@ -191,7 +190,7 @@ class FinderForm(forms.Form):
         codes = selectors.languages_for_finder()
         lists = selectors.finder_choices()
         municipalities = lists.municipalities
-        terms = lists.terms[(get_language() or "sv").startswith("en")]
+        terms = lists.terms_here()
         # One municipality (a municipality's own site): its districts are listed at once and
         # there is nothing to choose. Many (a region, the whole country): listing every
         # district would make the page heavy and the list unusable, so the districts listed

@@ -637,6 +637,10 @@ class FinderChoices:
     districts: list[tuple[str, str, str]]  # (municipality slug, code, name), by name and code
     terms: dict[bool, dict[str, list[tuple[str, str]]]]  # english -> taxonomy -> (code, name)
 
+    def terms_here(self) -> dict[str, list[tuple[str, str]]]:
+        """(code, name in the active language) of each taxonomy's terms, in order."""
+        return self.terms[(get_language() or "sv").startswith("en")]
+
 
 class _ChoicesCache:
     """The last ``FinderChoices`` this process read. Three queries and a few hundred rows on
@@ -690,11 +694,6 @@ def _finder_choices_read(token: int | None) -> FinderChoices:
     return FinderChoices(token or 0, municipalities, districts, terms)
 
 
-def municipalities_for_finder() -> list[tuple[str, str]]:
-    """(slug, name) of the municipalities that have districts, to choose among in the finder."""
-    return finder_choices().municipalities
-
-
 def districts_for_finder(
     *,
     municipality: str | None = None,
@@ -737,12 +736,6 @@ def languages_for_finder() -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return [code for (code,) in cursor.fetchall()]
-
-
-def term_choices_for_finder() -> dict[str, list[tuple[str, str]]]:
-    """(code, name in the active language) of the finder's target groups, categories and
-    accessibility features (those for activities, places or both), in order."""
-    return finder_choices().terms[(get_language() or "sv").startswith("en")]
 
 
 def terms_for_finder(taxonomy: str, *, applies_to: tuple[str, ...] = ()) -> QuerySet[Term]:
