@@ -11,6 +11,9 @@ Fill the database first with ``benchmarks/generate.py``. For each request the sc
 - ``sql``: the floor: the same SQL statements, captured from the request, run again directly on
   the database cursor right after each run (median), so both are measured in the same moment;
 - ``ratio``: median / sql, what Django and rendering add (issue 4 asks for at most 3x);
+- ``beside``: median - sql, the time spent beside the database (routing, the form, the ORM
+  writing SQL and building rows, templates); the last line gives the same for a page that
+  reads nothing (the accessibility statement), the stack's own cost of any page;
 - ``orm``: of the median, the time the ORM spends writing the SQL (the floor gets it written);
 - ``kB``: the size of the HTML.
 
@@ -42,6 +45,7 @@ from django.db import connection  # noqa: E402
 from django.db.models.sql.compiler import SQLCompiler  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.urls import reverse  # noqa: E402
 
 from sammanhang.directory.models import Activity, Municipality, Occurrence, Place  # noqa: E402
 
@@ -101,8 +105,8 @@ def main() -> None:
     gc.freeze()  # as sammanhang.wsgi does in each gunicorn worker
     print(f"machine speed: a fixed Python loop takes {_loop_seconds():.2f} s (lower is faster)")
     print(
-        f"{'request':30} {'median':>7} {'p95':>7} {'sql':>7} {'ratio':>6} {'orm':>6} "
-        f"{'queries':>7} {'kB':>6}  results"
+        f"{'request':30} {'median':>7} {'p95':>7} {'sql':>7} {'ratio':>6} {'beside':>6} "
+        f"{'orm':>6} {'queries':>7} {'kB':>6}  results"
     )
     for label, query in requests:
         if args.only and args.only not in label:
@@ -129,9 +133,27 @@ def main() -> None:
         count = response.context["page"].paginator.count
         print(
             f"{label:30} {median:7.1f} {p95:7.1f} {floor:7.1f} {median / floor:5.1f}x "
-            f"{compiling:6.1f} {len(statements):7d} {len(response.content) / 1024:6.1f}  {count}"
+            f"{median - floor:6.1f} {compiling:6.1f} {len(statements):7d} "
+            f"{len(response.content) / 1024:6.1f}  {count}"
         )
+    print(_baseline(client, args.runs))
     print(f"machine speed: a fixed Python loop takes {_loop_seconds():.2f} s (lower is faster)")
+
+
+def _baseline(client: Client, runs: int) -> str:
+    """The same stack's time for a page that reads no data: what any page costs."""
+    url = reverse("web:accessibility")
+    client.get(url)
+    times = []
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+    return (
+        f"a page with no data ({url}, {len(response.content) / 1024:.1f} kB, "
+        f"{len(captured.captured_queries)} queries): median {statistics.median(times):.1f} ms"
+    )
 
 
 def _loop_seconds() -> float:
