@@ -46,10 +46,10 @@ def _how_sessions_are_read(sql: str) -> str:
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
             lines = [row[-1] for row in cursor.fetchall()]
         else:
-            # The demo's few hundred sessions are cheaper read whole, or through an
-            # activity's sessions, than at national scale (benchmarks/README.md has those
-            # plans). So, for this transaction only, the planner gets just the start index
-            # to read sessions by: the question is whether that read needs the table.
+            # The demo's few hundred sessions are cheaper read whole, or through each
+            # activity's sessions, than in start order, unlike at national scale. So, for this
+            # transaction only, the planner gets just the start index to read sessions by:
+            # the question is whether that read needs the table.
             cursor.execute(
                 "SELECT indexrelid::regclass::text FROM pg_index"
                 " WHERE indrelid = 'directory_occurrence'::regclass"
