@@ -189,7 +189,11 @@ class FinderResults:
                 group = search.filter_tier(self._activities, query, tier)
                 if words > 1:
                     group = group.alias(hits=search.title_hits(query)).filter(hits=hits)
-                text_of = functools.partial(_in_tier, query=query, tier=tier, hits=hits)
+                # Asked once per run, and only if the run is read in order (not a small set).
+                dense = functools.cache(functools.partial(search.tier_is_dense, query, tier))
+                text_of = functools.partial(
+                    _in_tier, query=query, tier=tier, hits=hits, dense=dense
+                )
                 yield functools.partial(self._small_or_stream, group, text_of)
 
     def _text_of_matching(self, sessions: QuerySet[Occurrence]) -> QuerySet[Occurrence]:
@@ -323,8 +327,9 @@ class FinderResults:
             while not run.complete and total + len(run.ids) < COUNT_CAP:
                 self._read(run, COUNT_CAP - total - len(run.ids))
             total += len(run.ids)
-            if not run.complete:
-                # At least this many; reading on would mean reading every match.
+            if not run.complete or total > COUNT_CAP:
+                # At least this many; reading on would mean reading every match, and building
+                # the next tier's set (for a common word, nearly every activity) says no more.
                 return COUNT_CAP, False
         return total, True
 
@@ -413,9 +418,17 @@ def _at_most(rows: QuerySet[Any], limit: int) -> bool:
 
 
 def _in_tier(
-    sessions: QuerySet[Occurrence], *, query: search.ParsedQuery, tier: int, hits: int
+    sessions: QuerySet[Occurrence],
+    *,
+    query: search.ParsedQuery,
+    tier: int,
+    hits: int,
+    dense: Callable[[], bool],
 ) -> QuerySet[Occurrence]:
-    sessions = search.filter_tier(sessions, query, tier, field="activity_id", hashed=True)
+    if dense():
+        sessions = search.filter_tier_probed(sessions, query, tier, field="activity_id")
+    else:
+        sessions = search.filter_tier(sessions, query, tier, field="activity_id", hashed=True)
     if len(query.alternatives) > 1:
         title_hits = search.title_hits(query, field="activity_id")
         sessions = sessions.alias(hits=title_hits).filter(hits=hits)

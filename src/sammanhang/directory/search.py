@@ -34,6 +34,7 @@ says what it searched for.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -47,7 +48,9 @@ from django.contrib.postgres.search import SearchQuery
 from django.db import connection, transaction
 from django.db.models import (
     Case,
+    Exists,
     IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -409,15 +412,19 @@ def _prefix(word_stem: str) -> str:
     return "*" if len(word_stem) >= MIN_PREFIX else ""
 
 
-def _pg_tsquery(query: ParsedQuery) -> str:
+def _pg_tsquery(query: ParsedQuery, weights: str = "") -> str:
     """A tsquery of the words as typed; PostgreSQL's ``swedish`` configuration stems them.
+    With ``weights`` ("ABC"), each word matches only where ``document`` gives it one of them.
 
     Every part is ``\\w+`` only, so nothing typed can change the query's structure.
     """
     parts = []
     for options in query.alternatives:
         alts = [
-            " <-> ".join(w + (":*" if _prefix(stem(w)) else "") for w in words(o))
+            " <-> ".join(
+                w + (":*" if _prefix(stem(w)) else (":" if weights else "")) + weights
+                for w in words(o)
+            )
             for o in options
             if words(o)
         ]
@@ -455,12 +462,15 @@ def _matching_ids_sql(
                 " @@ to_tsquery('swedish', %s)))",
                 [_pg_tsquery(query)],
             )
-        text = "document" if tier is None else f"to_tsvector('swedish', {tier[1]})"
-        # A tier's own text, as its expression index has it, is answered from that index.
+        # The stored document, its words weighted by field (title A, topic B, body C,
+        # context D): the body tier asks for A to C. Not an expression over the text: where a
+        # word is in nearly every description the planner reads the whole table, and
+        # computing each row's vector again took 13 s at 200,000 activities ("ledarna").
+        weights = "" if tier is None else "ABC"
         return (
-            "SELECT activity_id FROM directory_activitysearch"  # noqa: S608 (constant text)
-            f" WHERE {text} @@ to_tsquery('swedish', %s)",
-            [_pg_tsquery(query)],
+            "SELECT activity_id FROM directory_activitysearch"
+            " WHERE document @@ to_tsquery('swedish', %s)",
+            [_pg_tsquery(query, weights)],
         )
     columns = tier[2] if tier else ""
     return (
@@ -555,6 +565,72 @@ def filter_sessions_matching(sessions: QuerySet[Any], query: ParsedQuery) -> Que
         return filter_matching(sessions, query, field="activity_id", hashed=True)
     raw = SearchQuery(_pg_tsquery(query), config="swedish", search_type="raw")
     return sessions.filter(activity__search__document=raw)
+
+
+# A lower tier holding more than this share of the activities is tested activity by activity
+# where sessions are read in order (``filter_tier_probed``) rather than built as a set: a
+# page of sessions then costs a few hundred probes, where the set costs about 2 µs an
+# activity in it (450 ms for a word in all 200,000 descriptions). Below it the set is cheaper
+# than the probes the page would make (about 250 ÷ share of them).
+DENSE_SHARE = 0.05
+
+
+def tier_is_dense(query: ParsedQuery, tier: int) -> bool:
+    """Whether PostgreSQL's statistics say ``tier`` (2 or 1) holds more than ``DENSE_SHARE``
+    of the activities: the planner's estimate, read with ``EXPLAIN``, costs no reading of
+    the matches. False on SQLite, whose FTS5 index builds any set cheaply."""
+    if connection.vendor != "postgresql" or tier > 2 or not query:
+        return False
+    weights = "ABC" if tier == 2 else ""
+    with connection.cursor() as cursor:
+        # Constant SQL text; the words travel as parameters.
+        cursor.execute(
+            "EXPLAIN (FORMAT JSON) SELECT activity_id FROM directory_activitysearch"
+            " WHERE document @@ to_tsquery('swedish', %s)",
+            [_pg_tsquery(query, weights)],
+        )
+        estimated = _explained_rows(cursor.fetchone()[0])
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = 'directory_activitysearch'::regclass"
+        )
+        (total,) = cursor.fetchone()
+    return total > 0 and estimated > DENSE_SHARE * total
+
+
+def _explained_rows(plan: Any) -> float:
+    if isinstance(plan, str):  # psycopg hands JSON over parsed; a plain string otherwise
+        plan = json.loads(plan)
+    return float(plan[0]["Plan"]["Plan Rows"])
+
+
+def filter_tier_probed(
+    rows: QuerySet[Any], query: ParsedQuery, tier: int, field: str
+) -> QuerySet[Any]:
+    """As ``filter_tier`` for tier 2 or 1 on PostgreSQL, testing each row's activity by its
+    own stored vectors (a lookup by key each) instead of building the tier's set: for a word
+    in most activities' text, the set is most of the table.
+
+    The same sets as ``filter_tier``: tier 2 is the document's title, topic and body (weights
+    A to C) but not the topic tier (``ActivitySearchTiers.topic``); tier 1 is the whole
+    document but not weights A to C. As a CASE, so the planner keeps it a test per row and
+    does not turn it into a join that builds the set after all.
+    """
+    outer = OuterRef(field)
+    if tier == 2:
+        inside = Exists(
+            ActivitySearch.objects.filter(activity_id=outer, document=_raw(query, "ABC"))
+        ) & ~Exists(ActivitySearchTiers.objects.filter(activity_id=outer, topic=_raw(query)))
+    else:
+        inside = Exists(
+            ActivitySearch.objects.filter(activity_id=outer, document=_raw(query))
+        ) & ~Exists(ActivitySearch.objects.filter(activity_id=outer, document=_raw(query, "ABC")))
+    probe = Case(When(inside, then=Value(1)), default=Value(0), output_field=IntegerField())
+    name = f"in_tier_{len(rows.query.annotations)}"
+    return rows.alias(**{name: probe}).filter(**{name: 1})
+
+
+def _raw(query: ParsedQuery, weights: str = "") -> SearchQuery:
+    return SearchQuery(_pg_tsquery(query, weights), config="swedish", search_type="raw")
 
 
 def filter_tier(

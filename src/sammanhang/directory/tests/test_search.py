@@ -279,3 +279,52 @@ def test_the_narrow_tier_table_follows_every_write(directory):
     assert _tier_rows_out_of_step() != []
     call_command("rebuild_search_index", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert _tier_rows_out_of_step() == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the probe is PostgreSQL's")
+def test_lower_tiers_tested_per_activity_are_the_tiers_sets(library, directory):
+    """``filter_tier_probed`` (each activity's own vectors) keeps exactly the activities
+    ``filter_tier`` keeps (the tier's set from its index), for tiers 2 and 1: a word in a
+    description, one in the place's name (context), a synonym phrase, two words."""
+    make_activity(
+        directory["organisation"],
+        "samtal",
+        place=directory["places"]["soder"],
+        title="Samtalsgrupp",
+        summary="Svenskundervisning för nyanlända",
+        description="Vi fikar och spelar fotboll",
+    )
+    checked = 0
+    for text in ("fotboll", "söderhuset", "språkcafé", "autism", "fika autism", "kom"):
+        query = search.parse_query(text)
+        for tier in (2, 1):
+            by_set = search.filter_tier(Activity.objects.all(), query, tier)
+            probed = search.filter_tier_probed(Activity.objects.all(), query, tier, "pk")
+            expected = set(by_set.values_list("slug", flat=True))
+            assert set(probed.values_list("slug", flat=True)) == expected, (text, tier)
+            checked += bool(expected)
+    assert checked >= 3  # the comparison proves something only where the tiers hold some
+
+
+def test_only_postgresql_is_asked_whether_a_tier_is_dense(library, settings, monkeypatch):
+    query = search.parse_query("kom")
+    if connection.vendor != "postgresql":
+        assert search.tier_is_dense(query, 2) is False
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE directory_activitysearch")
+    # Statistics of a handful of rows make any word look common: past a share of 0 it is
+    # dense, past the whole table it is not; titles and topics are never probed.
+    monkeypatch.setattr(search, "DENSE_SHARE", 0.0)
+    assert search.tier_is_dense(query, 2) is True
+    assert search.tier_is_dense(query, 3) is False
+    monkeypatch.setattr(search, "DENSE_SHARE", 1.0)
+    assert search.tier_is_dense(query, 2) is False
+
+
+def test_weighted_tsquery_keeps_prefixes_and_phrases():
+    query = search.ParsedQuery((("fotboll", "svenska för nyanlända"),))
+    assert search._pg_tsquery(query, "ABC") == (
+        "(fotboll:*ABC | svenska:*ABC <-> för:ABC <-> nyanlända:*ABC)"
+    )
+    assert search._pg_tsquery(query) == "(fotboll:* | svenska:* <-> för <-> nyanlända:*)"

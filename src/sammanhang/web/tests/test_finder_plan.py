@@ -10,11 +10,14 @@ and the count stops early, which is how a national-scale directory is read.
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 
 from sammanhang.directory import finder, geo
+from sammanhang.directory import search as text_search
 from sammanhang.directory.models import Place
 from sammanhang.directory.selectors import (
     FinderCriteria,
@@ -126,6 +129,50 @@ def test_a_count_that_stops_says_so(demo: None, monkeypatch: pytest.MonkeyPatch)
     few = activity_list_for_finder(FinderCriteria(now=NOW, text="innebandy"))
     assert 0 < few.count() < 5
     assert few.count_exact is True
+
+
+def test_a_count_past_the_cap_builds_no_lower_tier(
+    demo: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the tiers read so far hold more than the cap, the count says "more than" without
+    building the next tier's set: for a common word that set is nearly every activity (at
+    20,000 activities "fika" spent 120 ms of 190 on a set the page never used)."""
+    criteria = FinderCriteria(now=NOW, text="fika")
+    plain = list(activity_queryset_for_finder(criteria).values_list("slug", flat=True))
+    # Tiers, each small enough to read whole; the first two hold more than the cap.
+    monkeypatch.setattr(finder, "SMALL_SET", 12)
+    monkeypatch.setattr(finder, "COUNT_CAP", 3)
+    results = activity_list_for_finder(criteria)
+    assert len(plain) > 12, "the demo must match more than the small-set limit"
+    assert results.count() == 3
+    assert results.count_exact is False
+    built = results._runs or []
+    assert len(built) == 2
+    assert all(run.complete for run in built)
+    assert [a.slug for a in results[:10]] == plain[:10]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="only PostgreSQL probes tiers")
+def test_dense_lower_tiers_tested_per_session_give_the_same_order(
+    demo: None, national_scale: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every lower tier taken as dense (each session's activity tested by its own vectors)
+    and none (the tier's set built once): both give the plain order and count."""
+    probed = []
+    original = text_search.filter_tier_probed
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        probed.append(args[2])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(text_search, "filter_tier_probed", counting)
+    with connection.cursor() as cursor:  # the estimate needs statistics (autovacuum's, live)
+        cursor.execute("ANALYZE directory_activitysearch")
+    for share in (0.0, 1.0):
+        monkeypatch.setattr(text_search, "DENSE_SHARE", share)
+        probed.clear()
+        assert _check_every_search() == [], share
+        assert bool(probed) is (share == 0.0), share
 
 
 def test_results_carry_their_next_start_and_distance(demo: None) -> None:
