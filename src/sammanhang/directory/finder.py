@@ -104,6 +104,7 @@ class FinderResults:
         self._known_many = known_many
         self._runs: list[_Run] | None = None
         self._groups: Iterator[Callable[[], _Run]] = iter(())
+        self._next: Callable[[], _Run] | None = None
         self._distances: list[tuple[int, datetime, float]] | None = None
         self._count: int | None = None
         self.count_exact = True
@@ -154,14 +155,25 @@ class FinderResults:
                 break
         return ids
 
-    def _each_run(self) -> Iterator[_Run]:
-        """The runs in rank order, each made only when the page or the count reaches it."""
+    def _each_run(self, stop: Callable[[], bool] | None = None) -> Iterator[_Run]:
+        """The runs in rank order, each made only when the page or the count reaches it.
+
+        ``stop``, asked before making a run, ends the iteration with that run still to make
+        (``_next``): the count stops there, and the page may go on later.
+        """
         if self._runs is None:
             self._runs = []
             self._groups = iter(self._plan())
         yield from self._runs
-        for make in self._groups:
-            run = make()
+        while True:
+            if self._next is None:
+                self._next = next(self._groups, None)
+                if self._next is None:
+                    return
+            if stop is not None and stop():
+                return
+            run = self._next()
+            self._next = None
             self._runs.append(run)
             yield run
 
@@ -323,14 +335,21 @@ class FinderResults:
         if self._near and self._sort == "distance":
             return len(self._by_distance()), True
         total = 0
-        for run in self._each_run():
+
+        def past_cap() -> bool:
+            return total > COUNT_CAP
+
+        # Past the cap, the next rank group's set is not built: for a common word that is
+        # nearly every activity, and "more than 200" needs no more.
+        for run in self._each_run(stop=past_cap):
             while not run.complete and total + len(run.ids) < COUNT_CAP:
                 self._read(run, COUNT_CAP - total - len(run.ids))
             total += len(run.ids)
-            if not run.complete or total > COUNT_CAP:
-                # At least this many; reading on would mean reading every match, and building
-                # the next tier's set (for a common word, nearly every activity) says no more.
+            if not run.complete:
+                # At least this many; reading on would mean reading every match.
                 return COUNT_CAP, False
+        if self._next is not None:
+            return COUNT_CAP, False
         return total, True
 
     # --- the page ---------------------------------------------------------------------------

@@ -150,6 +150,10 @@ def test_a_count_past_the_cap_builds_no_lower_tier(
     assert len(built) == 2
     assert all(run.complete for run in built)
     assert [a.slug for a in results[:10]] == plain[:10]
+    # One run read whole (all the matches are few) is counted exactly, past the cap or not.
+    monkeypatch.setattr(finder, "SMALL_SET", 2000)
+    whole = activity_list_for_finder(criteria)
+    assert (whole.count(), whole.count_exact) == (len(plain), True)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="only PostgreSQL probes tiers")
