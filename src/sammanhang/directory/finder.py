@@ -86,6 +86,7 @@ class FinderResults:
         attach: Callable[[list[Activity]], None] | None = None,
         narrow_place: bool = False,
         known_many: Callable[[int], bool] | None = None,
+        activity_filters: bool = True,
     ) -> None:
         self._query = query or None
         self._activities = activities
@@ -102,6 +103,8 @@ class FinderResults:
         self._decorate = decorate
         self._attach = attach
         self._known_many = known_many
+        # Whether anything beyond "published" narrows the activities (a target group, free…).
+        self._activity_filters = activity_filters
         self._runs: list[_Run] | None = None
         self._groups: Iterator[Callable[[], _Run]] = iter(())
         self._next: Callable[[], _Run] | None = None
@@ -206,7 +209,10 @@ class FinderResults:
                 text_of = functools.partial(
                     _in_tier, query=query, tier=tier, hits=hits, dense=dense
                 )
-                yield functools.partial(self._small_or_stream, group, text_of)
+                # The body and context tiers of one word may be known to be many (SQLite's
+                # FTS5), as a word in every description is; titles and topics are read.
+                known = tier if words == 1 and tier <= 2 else None
+                yield functools.partial(self._small_or_stream, group, text_of, tier=known)
 
     def _text_of_matching(self, sessions: QuerySet[Occurrence]) -> QuerySet[Occurrence]:
         """Sessions of activities matching the words: tested per session where a place leaves
@@ -231,11 +237,12 @@ class FinderResults:
         *,
         ranked: bool = False,
         ids: list[int] | None = None,
+        tier: int | None = None,
     ) -> _Run:
         if self._few_sessions():
             # From the sessions, each testing its activity (the place index leads).
             return self._small(text_of(self._passing), ranked=ranked)
-        if ids is None and not ranked and not self._known_many_in(group):
+        if ids is None and not ranked and not self._known_many_in(group, tier):
             ids = _ids_if_few(group, SMALL_SET)
         if ids is not None:
             # From the few activities, each with its sessions (the activity index leads). By
@@ -247,9 +254,15 @@ class FinderResults:
         assert not ranked, "a ranked set is read whole: from few sessions or by its ids"
         return _Run(text_of)
 
-    def _known_many_in(self, group: QuerySet[Activity]) -> bool:
-        """Whether the activity filters are known (from their own index, see ``known_many``)
-        to leave more than ``SMALL_SET`` activities; only for the whole set, not a text tier."""
+    def _known_many_in(self, group: QuerySet[Activity], tier: int | None = None) -> bool:
+        """Whether the group is known to hold more than ``SMALL_SET`` activities without
+        reading them: the whole set from the activity filter's own index (``known_many``);
+        a text tier, with no activity filter besides the text, from the text index."""
+        if tier is not None:
+            assert self._query is not None
+            return not self._activity_filters and search.known_tier_more_than(
+                self._query, tier, SMALL_SET
+            )
         return (
             group is self._matching
             and self._query is None

@@ -520,6 +520,28 @@ def known_to_match_more_than(query: ParsedQuery, limit: int) -> bool:
     return bool(found > limit)
 
 
+def known_tier_more_than(query: ParsedQuery, tier: int, limit: int) -> bool:
+    """As ``known_to_match_more_than``, for the activities whose best tier is ``tier``: FTS5
+    hands over the matches of "this tier's columns and NOT the next better tier's" one by one,
+    so a word in every description is known to be many after ``limit`` of them, where asking
+    the database for the tier's activities (up to ``limit``) first builds the whole set (63 ms
+    of a 190 ms search at 200,000 activities). False on PostgreSQL, as there."""
+    if connection.vendor != "sqlite" or not query:
+        return False
+    columns = {4: TIERS[0][2], 3: TIERS[1][2], 2: TIER_ABC[2], 1: ""}
+    expression = _fts5_match(query, columns[tier])
+    if tier < 4:
+        expression += " NOT " + _fts5_match(query, columns[tier + 1])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM (SELECT rowid FROM directory_activity_fts"
+            " WHERE directory_activity_fts MATCH %s LIMIT %s) matches",
+            [expression, limit + 1],
+        )
+        (found,) = cursor.fetchone()
+    return bool(found > limit)
+
+
 def filter_matching(
     rows: QuerySet[Any], query: ParsedQuery, field: str = "pk", *, hashed: bool = False
 ) -> QuerySet[Any]:

@@ -394,6 +394,7 @@ def activity_list_for_finder(
         attach=attach,
         narrow_place=bool(criteria.districts or criteria.municipality or criteria.point),
         known_many=lambda limit: _known_many(criteria, limit),
+        activity_filters=len(_activity_conditions(criteria)) > 1,
     )
 
 

@@ -328,3 +328,21 @@ def test_weighted_tsquery_keeps_prefixes_and_phrases():
         "(fotboll:*ABC | svenska:*ABC <-> för:ABC <-> nyanlända:*ABC)"
     )
     assert search._pg_tsquery(query) == "(fotboll:* | svenska:* <-> för <-> nyanlända:*)"
+
+
+def test_a_tier_known_to_be_many_is_counted_from_that_tier_alone(library, directory):
+    """SQLite's FTS5 answers "more than ``limit`` activities whose best tier is this one"
+    as ``filter_tier`` counts them (drafts too: the index holds every activity)."""
+    sizes = []
+    for text in ("fotboll", "söderhuset", "kom", "fika autism"):
+        query = search.parse_query(text)
+        for tier in (4, 3, 2, 1):
+            size = search.filter_tier(Activity.objects.all(), query, tier).count()
+            sizes.append(size)
+            if connection.vendor != "sqlite":
+                assert search.known_tier_more_than(query, tier, 0) is False
+                continue
+            assert search.known_tier_more_than(query, tier, size) is False, (text, tier)
+            if size:
+                assert search.known_tier_more_than(query, tier, size - 1) is True, (text, tier)
+    assert sum(1 for size in sizes if size) >= 4
