@@ -5,7 +5,7 @@
 
 Starts ``gunicorn sammanhang.wsgi`` with production settings (debug off) against the database
 in ``DATABASE_URL`` (fill it first with ``generate.py``), then runs ``--concurrency`` client
-threads, each with its own keep-alive connection, cycling through the same 20 finder requests
+threads, each with its own keep-alive connection, cycling through the same finder requests
 as ``finder.py`` for ``--seconds``. Prints requests per second, latency percentiles as the
 clients saw them (network included) and any non-200 answers. The clock is fixed as in
 ``finder.py``.

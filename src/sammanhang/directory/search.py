@@ -9,8 +9,9 @@ service that changes what those fields show; ``sammanhang rebuild_search_index``
 of it.
 
 - **PostgreSQL**: ``document`` is a ``tsvector`` made with the ``swedish`` configuration and
-  the weights above, behind a GIN index; the title and topic tiers also as stored vectors in
-  the narrow ``ActivitySearchTiers`` table, each behind its own GIN index.
+  the weights above, behind a GIN index (the description tier asks it for weights A–C); the
+  title and topic tiers also as stored vectors in the narrow ``ActivitySearchTiers`` table,
+  each behind its own GIN index.
 - **SQLite**: an FTS5 table over the rows' ``*_stems`` columns (the same Snowball Swedish
   stemmer PostgreSQL uses, applied in Python), kept in step by triggers on ``ActivitySearch``.
 
