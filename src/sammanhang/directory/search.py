@@ -466,7 +466,8 @@ def _matching_ids_sql(
         # The stored document, its words weighted by field (title A, topic B, body C,
         # context D): the body tier asks for A to C. Not an expression over the text: where a
         # word is in nearly every description the planner reads the whole table, and
-        # computing each row's vector again took 13 s at 200,000 activities ("ledarna").
+        # computing each row's vector again took 13-15 s a query at 200,000 activities
+        # ("ledarna").
         weights = "" if tier is None else "ABC"
         return (
             "SELECT activity_id FROM directory_activitysearch"
