@@ -108,6 +108,7 @@ class FinderResults:
         self._runs: list[_Run] | None = None
         self._groups: Iterator[Callable[[], _Run]] = iter(())
         self._next: Callable[[], _Run] | None = None
+        self._abc_dense: bool | None = None  # see _tier_run
         self._distances: list[tuple[int, datetime, float]] | None = None
         self._count: int | None = None
         self.count_exact = True
@@ -196,23 +197,39 @@ class FinderResults:
             )
             return
         # A common word: each rank group is its own run, best first, read as it is needed.
-        query = self._query
-        assert query is not None
-        words = len(query.alternatives)
+        assert self._query is not None
+        words = len(self._query.alternatives)
         for tier in (4, 3, 2, 1):
             for hits in range(words if words > 1 else 0, -1, -1):
-                group = search.filter_tier(self._activities, query, tier)
-                if words > 1:
-                    group = group.alias(hits=search.title_hits(query)).filter(hits=hits)
-                # Asked once per run, and only if the run is read in order (not a small set).
-                dense = functools.cache(functools.partial(search.tier_is_dense, query, tier))
-                text_of = functools.partial(
-                    _in_tier, query=query, tier=tier, hits=hits, dense=dense
-                )
-                # The body and context tiers of one word may be known to be many (SQLite's
-                # FTS5), as a word in every description is; titles and topics are read.
-                known = tier if words == 1 and tier <= 2 else None
-                yield functools.partial(self._small_or_stream, group, text_of, tier=known)
+                yield functools.partial(self._tier_run, tier, hits)
+
+    def _tier_run(self, tier: int, hits: int) -> _Run:
+        """The run of one rank group: the activities whose best tier is ``tier`` (and, for
+        several words, with ``hits`` of them in the title).
+
+        A lower tier holding most activities (PostgreSQL's estimate, ``search.tier_is_dense``)
+        is read from the stored document and, where sessions are read in order, tested session
+        by session; building its set would read most of the table.
+        """
+        query = self._query
+        assert query is not None
+        stored = False
+        if tier <= 2:
+            if self._abc_dense is None:
+                self._abc_dense = search.tier_is_dense(query, 2)
+            stored = self._abc_dense
+        dense = stored if tier == 2 else tier == 1 and search.tier_is_dense(query, 1)
+        group = search.filter_tier(self._activities, query, tier, stored=stored)
+        words = len(query.alternatives)
+        if words > 1:
+            group = group.alias(hits=search.title_hits(query)).filter(hits=hits)
+        text_of = functools.partial(
+            _in_tier, query=query, tier=tier, hits=hits, dense=dense, stored=stored
+        )
+        # The body and context tiers of one word may be known to be many (SQLite's FTS5), as
+        # a word in every description is; titles and topics are read.
+        known = tier if words == 1 and tier <= 2 else None
+        return self._small_or_stream(group, text_of, tier=known)
 
     def _text_of_matching(self, sessions: QuerySet[Occurrence]) -> QuerySet[Occurrence]:
         """Sessions of activities matching the words: tested per session where a place leaves
@@ -455,12 +472,15 @@ def _in_tier(
     query: search.ParsedQuery,
     tier: int,
     hits: int,
-    dense: Callable[[], bool],
+    dense: bool,
+    stored: bool,
 ) -> QuerySet[Occurrence]:
-    if dense():
+    if dense:
         sessions = search.filter_tier_probed(sessions, query, tier, field="activity_id")
     else:
-        sessions = search.filter_tier(sessions, query, tier, field="activity_id", hashed=True)
+        sessions = search.filter_tier(
+            sessions, query, tier, field="activity_id", hashed=True, stored=stored
+        )
     if len(query.alternatives) > 1:
         title_hits = search.title_hits(query, field="activity_id")
         sessions = sessions.alias(hits=title_hits).filter(hits=hits)

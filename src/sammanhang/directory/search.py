@@ -448,9 +448,13 @@ def _fts5_match(query: ParsedQuery, columns: str = "") -> str:
 
 
 def _matching_ids_sql(
-    query: ParsedQuery, tier: tuple[int, str, str] | None
+    query: ParsedQuery, tier: tuple[int, str, str] | None, *, stored: bool = False
 ) -> tuple[str, list[str]]:
-    """The ids of the activities matching ``query`` (in ``tier``'s text only, if given)."""
+    """The ids of the activities matching ``query`` (in ``tier``'s text only, if given).
+
+    ``stored``: on PostgreSQL, the description tier from the stored document's words weighted
+    A–C rather than from its own expression index (see ``tier_is_dense``).
+    """
     if connection.vendor == "postgresql":
         if tier is not None and tier[0] in PG_NARROW_TIERS:
             # The title and topic tiers from their narrow table (ActivitySearchTiers), read
@@ -463,16 +467,21 @@ def _matching_ids_sql(
                 " @@ to_tsquery('swedish', %s)))",
                 [_pg_tsquery(query)],
             )
-        # The stored document, its words weighted by field (title A, topic B, body C,
-        # context D): the body tier asks for A to C. Not an expression over the text: where a
-        # word is in nearly every description the planner reads the whole table, and
-        # computing each row's vector again took 13-15 s a query at 200,000 activities
-        # ("ledarna").
-        weights = "" if tier is None else "ABC"
+        if tier is None or stored:
+            # The stored document, its words weighted by field (title A, topic B, body C,
+            # context D); the description tier asks for A to C.
+            return (
+                "SELECT activity_id FROM directory_activitysearch"
+                " WHERE document @@ to_tsquery('swedish', %s)",
+                [_pg_tsquery(query, "" if tier is None else "ABC")],
+            )
+        # The tier's own text, as its expression index has it: exact and from the index,
+        # where the document finds every row holding the word in any field and reads each to
+        # check the weight (for a word in organisation names, a fifth of the table).
         return (
-            "SELECT activity_id FROM directory_activitysearch"
-            " WHERE document @@ to_tsquery('swedish', %s)",
-            [_pg_tsquery(query, weights)],
+            "SELECT activity_id FROM directory_activitysearch"  # noqa: S608 (constant text)
+            f" WHERE to_tsvector('swedish', {tier[1]}) @@ to_tsquery('swedish', %s)",
+            [_pg_tsquery(query)],
         )
     columns = tier[2] if tier else ""
     return (
@@ -605,14 +614,11 @@ def tier_is_dense(query: ParsedQuery, tier: int) -> bool:
     the matches. False on SQLite, whose FTS5 index builds any set cheaply."""
     if connection.vendor != "postgresql" or tier > 2 or not query:
         return False
-    weights = "ABC" if tier == 2 else ""
+    # The tier's expression index has statistics of its own text; the document's do not
+    # tell weights apart (a word in every organisation name looks common in descriptions).
+    sql, params = _matching_ids_sql(query, TIER_ABC if tier == 2 else None)
     with connection.cursor() as cursor:
-        # Constant SQL text; the words travel as parameters.
-        cursor.execute(
-            "EXPLAIN (FORMAT JSON) SELECT activity_id FROM directory_activitysearch"
-            " WHERE document @@ to_tsquery('swedish', %s)",
-            [_pg_tsquery(query, weights)],
-        )
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         estimated = _explained_rows(cursor.fetchone()[0])
         cursor.execute(
             "SELECT reltuples FROM pg_class WHERE oid = 'directory_activitysearch'::regclass"
@@ -658,7 +664,13 @@ def _raw(query: ParsedQuery, weights: str = "") -> SearchQuery:
 
 
 def filter_tier(
-    rows: QuerySet[Any], query: ParsedQuery, tier: int, field: str = "pk", *, hashed: bool = False
+    rows: QuerySet[Any],
+    query: ParsedQuery,
+    tier: int,
+    field: str = "pk",
+    *,
+    hashed: bool = False,
+    stored: bool = False,
 ) -> QuerySet[Any]:
     """Keep the rows whose activity's best tier is exactly ``tier`` (as ``search_tier`` says).
 
@@ -671,10 +683,10 @@ def filter_tier(
     if tier not in sets:
         rows = filter_matching(rows, query, field, hashed=hashed)
     if tier in sets:
-        sql, params = _matching_ids_sql(query, sets[tier])
+        sql, params = _matching_ids_sql(query, sets[tier], stored=stored)
         rows = _member(rows, field, sql, params, hashed=hashed, keep=True)
     if tier + 1 in sets:
-        sql, params = _matching_ids_sql(query, sets[tier + 1])
+        sql, params = _matching_ids_sql(query, sets[tier + 1], stored=stored)
         rows = _member(rows, field, sql, params, hashed=hashed, keep=False)
     return rows
 

@@ -283,9 +283,10 @@ def test_the_narrow_tier_table_follows_every_write(directory):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the probe is PostgreSQL's")
 def test_lower_tiers_tested_per_activity_are_the_tiers_sets(library, directory):
-    """``filter_tier_probed`` (each activity's own vectors) keeps exactly the activities
-    ``filter_tier`` keeps (the tier's set from its index), for tiers 2 and 1: a word in a
-    description, one in the place's name (context), a synonym phrase, two words."""
+    """``filter_tier_probed`` (each activity's own vectors) and ``filter_tier`` from the stored
+    document keep exactly the activities ``filter_tier`` keeps from the tier's expression
+    index, for tiers 2 and 1: a word in a description, one in the place's name (context), a
+    synonym phrase, two words."""
     make_activity(
         directory["organisation"],
         "samtal",
@@ -300,8 +301,10 @@ def test_lower_tiers_tested_per_activity_are_the_tiers_sets(library, directory):
         for tier in (2, 1):
             by_set = search.filter_tier(Activity.objects.all(), query, tier)
             probed = search.filter_tier_probed(Activity.objects.all(), query, tier, "pk")
+            stored = search.filter_tier(Activity.objects.all(), query, tier, stored=True)
             expected = set(by_set.values_list("slug", flat=True))
             assert set(probed.values_list("slug", flat=True)) == expected, (text, tier)
+            assert set(stored.values_list("slug", flat=True)) == expected, (text, tier)
             checked += bool(expected)
     assert checked >= 3  # the comparison proves something only where the tiers hold some
 
