@@ -99,6 +99,7 @@ def national_scale(monkeypatch: pytest.MonkeyPatch) -> None:
         ("SMALL_SET", 0),
         ("SMALL_SESSIONS", 0),
         ("FIRST_BATCH", 2),
+        ("TIER_FIRST_BATCH", 2),
         ("MAX_BATCH", 3),
         ("COUNT_CAP", 7),
     ]:
