@@ -288,8 +288,8 @@ class FinderResults:
         a text tier, with no activity filter besides the text, from the text index."""
         if tier is not None:
             assert self._query is not None
-            return not self._activity_filters and search.known_tier_more_than(
-                self._query, tier, SMALL_SET
+            return not self._activity_filters and search.known_to_match_more_than(
+                self._query, SMALL_SET, tier=tier
             )
         return (
             group is self._matching

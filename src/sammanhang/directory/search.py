@@ -35,7 +35,6 @@ says what it searched for.
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -83,6 +82,8 @@ TIERS = (
     (3, "title || ' ' || topic", "{title_stems topic_stems}"),
 )
 TIER_ABC = (2, "title || ' ' || topic || ' ' || body", "{title_stems topic_stems body_stems}")
+# The tiers with a text of their own (tier 1 is any match), by number.
+TIER_SETS = {4: TIERS[0], 3: TIERS[1], 2: TIER_ABC}
 # PostgreSQL: the column of ActivitySearchTiers holding each of TIERS' text as a vector.
 PG_NARROW_TIERS = {4: "title", 3: "topic"}
 
@@ -510,45 +511,28 @@ def _member(
     return rows.alias(**{name: inside}).filter(**{name: 1 if keep else 0})
 
 
-def known_to_match_more_than(query: ParsedQuery, limit: int) -> bool:
+def known_to_match_more_than(query: ParsedQuery, limit: int, tier: int | None = None) -> bool:
     """Whether the text index alone shows more than ``limit`` matching activities (drafts and
-    ended ones included), stopping one past ``limit``.
+    ended ones included), stopping one past ``limit``; with ``tier``, those whose best tier it
+    is ("this tier's columns and NOT the next better tier's").
 
     Only SQLite can tell cheaply: FTS5 hands its matches over one by one, where
     ``IN (matches)`` in a larger query first builds the whole set (for "fika", every
-    activity). PostgreSQL's GIN index builds its whole bitmap either way, so asking first
+    activity; for a word in every description, 63 ms of a 190 ms search at 200,000
+    activities). PostgreSQL's GIN index builds its whole bitmap either way, so asking first
     would match the words twice; there the answer is False ("not known") and the caller reads
     the matches once.
     """
     if connection.vendor != "sqlite":
         return False
-    sql, params = _matching_ids_sql(query, None)
+    sql, params = _matching_ids_sql(query, TIER_SETS.get(tier) if tier is not None else None)
+    if tier is not None and tier + 1 in TIER_SETS:
+        better = _fts5_match(query, TIER_SETS[tier + 1][2])
+        params = [f"{params[0]} NOT {better}"]
     with connection.cursor() as cursor:
         # Constant SQL text; the words travel as parameters.
         counted = f"SELECT COUNT(*) FROM ({sql} LIMIT %s) matches"  # noqa: S608
         cursor.execute(counted, [*params, limit + 1])
-        (found,) = cursor.fetchone()
-    return bool(found > limit)
-
-
-def known_tier_more_than(query: ParsedQuery, tier: int, limit: int) -> bool:
-    """As ``known_to_match_more_than``, for the activities whose best tier is ``tier``: FTS5
-    hands over the matches of "this tier's columns and NOT the next better tier's" one by one,
-    so a word in every description is known to be many after ``limit`` of them, where asking
-    the database for the tier's activities (up to ``limit``) first builds the whole set (63 ms
-    of a 190 ms search at 200,000 activities). False on PostgreSQL, as there."""
-    if connection.vendor != "sqlite" or not query:
-        return False
-    columns = {4: TIERS[0][2], 3: TIERS[1][2], 2: TIER_ABC[2], 1: ""}
-    expression = _fts5_match(query, columns[tier])
-    if tier < 4:
-        expression += " NOT " + _fts5_match(query, columns[tier + 1])
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT COUNT(*) FROM (SELECT rowid FROM directory_activity_fts"
-            " WHERE directory_activity_fts MATCH %s LIMIT %s) matches",
-            [expression, limit + 1],
-        )
         (found,) = cursor.fetchone()
     return bool(found > limit)
 
@@ -619,18 +603,12 @@ def tier_is_dense(query: ParsedQuery, tier: int) -> bool:
     sql, params = _matching_ids_sql(query, TIER_ABC if tier == 2 else None)
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        estimated = _explained_rows(cursor.fetchone()[0])
+        estimated = float(cursor.fetchone()[0][0]["Plan"]["Plan Rows"])  # psycopg parses JSON
         cursor.execute(
             "SELECT reltuples FROM pg_class WHERE oid = 'directory_activitysearch'::regclass"
         )
         (total,) = cursor.fetchone()
     return total > 0 and estimated > DENSE_SHARE * total
-
-
-def _explained_rows(plan: Any) -> float:
-    if isinstance(plan, str):  # psycopg hands JSON over parsed; a plain string otherwise
-        plan = json.loads(plan)
-    return float(plan[0]["Plan"]["Plan Rows"])
 
 
 def filter_tier_probed(
@@ -679,7 +657,7 @@ def filter_tier(
     own index, and a search that fills its page from the title tier never builds the larger
     sets below it. ``rows`` need not be filtered by ``filter_matching`` first.
     """
-    sets = {4: TIERS[0], 3: TIERS[1], 2: TIER_ABC}
+    sets = TIER_SETS
     if tier not in sets:
         rows = filter_matching(rows, query, field, hashed=hashed)
     if tier in sets:

@@ -343,9 +343,12 @@ def test_a_tier_known_to_be_many_is_counted_from_that_tier_alone(library, direct
             size = search.filter_tier(Activity.objects.all(), query, tier).count()
             sizes.append(size)
             if connection.vendor != "sqlite":
-                assert search.known_tier_more_than(query, tier, 0) is False
+                assert search.known_to_match_more_than(query, 0, tier=tier) is False
                 continue
-            assert search.known_tier_more_than(query, tier, size) is False, (text, tier)
+            assert search.known_to_match_more_than(query, size, tier=tier) is False, (text, tier)
             if size:
-                assert search.known_tier_more_than(query, tier, size - 1) is True, (text, tier)
+                assert search.known_to_match_more_than(query, size - 1, tier=tier) is True, (
+                    text,
+                    tier,
+                )
     assert sum(1 for size in sizes if size) >= 4
