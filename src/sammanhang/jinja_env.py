@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.text import capfirst
 from jinja2 import Environment
 
+from sammanhang.core import clock
 from sammanhang.directory.templatetags.directory import occurrence_when, schedule_words
 
 # Routes that take one slug, linked once or more per result on every finder page: their
@@ -52,7 +53,7 @@ def environment(**options: Any) -> Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         translation.gettext, translation.ngettext, newstyle=False
     )
-    env.globals.update(url=url, static=static)
+    env.globals.update(url=url, static=static, clock_today=clock.today)
     env.filters.update(
         capfirst=capfirst,
         floatformat=floatformat,

@@ -18,9 +18,13 @@ register = template.Library()
 
 
 @register.filter
-def occurrence_when(occurrence: Occurrence | ShownSession) -> str:
-    """ "i morgon, tisdag 24 november, 17:00–19:00": the day in plain words when it is near."""
-    day = _day_words(occurrence.date, clock.today(), translation.get_language())
+def occurrence_when(occurrence: Occurrence | ShownSession, today: date | None = None) -> str:
+    """ "i morgon, tisdag 24 november, 17:00–19:00": the day in plain words when it is near.
+
+    ``today`` may be given by a page that words many sessions: reading the clock is most of
+    the cost of a call (the finder's results read it once, not once per session).
+    """
+    day = _day_words(occurrence.date, today or clock.today(), translation.get_language())
     span = f"{occurrence.local_start:%H:%M}–{occurrence.local_end:%H:%M}"
     return f"{day}, {span}"
 

@@ -38,6 +38,36 @@ def test_the_same_day_is_today_then_tomorrow_then_neither_as_the_clock_moves(set
         assert occurrence_when(session) == "Wednesday 25 November, 17:00–19:00"
 
 
+def test_a_page_may_give_today_and_then_the_clock_is_not_read(settings):
+    session = _session(date(2026, 11, 25))
+    settings.SAMMANHANG_FIXED_NOW = "2026-11-20T12:00"
+    assert (
+        occurrence_when(session, date(2026, 11, 24)) == "i morgon, onsdag 25 november, 17:00–19:00"
+    )
+    assert occurrence_when(session, date(2026, 11, 25)) == "i dag, onsdag 25 november, 17:00–19:00"
+
+
+def test_the_finder_results_say_today_and_tomorrow_by_the_clock(settings):
+    """The result list reads the clock once for all its sessions (``clock_today``)."""
+    from django.template import engines
+
+    settings.SAMMANHANG_FIXED_NOW = "2026-11-24T12:00"
+
+    class Result:
+        slug, title, summary, rules, online, price = "a", "Fika", "", [], False, ""
+        is_free, companion_free, drop_in = True, "no", True
+        organisation = type("Organisation", (), {"name": "Förening"})()
+        upcoming = [_session(date(2026, 11, 24)), _session(date(2026, 11, 25))]
+
+    html = (
+        engines["jinja2"]
+        .get_template("directory/finder_results.html")
+        .render({"activities": [Result()]})
+    )
+    assert "i dag, tisdag 24 november, 17:00–19:00" in html
+    assert "i morgon, onsdag 25 november, 17:00–19:00" in html
+
+
 def test_a_rule_is_worded_in_the_language_asked_for_each_time():
     rule = Schedule(
         freq="WEEKLY",
