@@ -459,13 +459,16 @@ def _matching_ids_sql(
     if connection.vendor == "postgresql":
         if tier is not None and tier[0] in PG_NARROW_TIERS:
             # The title and topic tiers from their narrow table (ActivitySearchTiers), read
-            # whole from the GIN index once (an array): as a plain subquery, the planner
-            # walked the activities and tested each one's stored vector instead, because
-            # testing a stored vector looks cheap (84 ms rather than 25 for "fika").
+            # whole from the GIN index once (a materialised CTE, planned on its own): as a
+            # plain subquery, the planner walked the activities and tested each one's stored
+            # vector instead, because testing a stored vector looks cheap (84 ms rather than
+            # 25 for "fika"). The CTE keeps the index's estimate of its size, where the array
+            # it replaced was always guessed at 10 rows: a set of 6,854 then became the inner
+            # side of a nested loop with 16,000 activities ("unga seniorer": 2.9 s).
             return (
-                "SELECT unnest(ARRAY(SELECT activity_id"  # noqa: S608 (constant text)
+                "WITH tier AS MATERIALIZED (SELECT activity_id"  # noqa: S608 (constant text)
                 f" FROM directory_activitysearchtiers WHERE {PG_NARROW_TIERS[tier[0]]}"
-                " @@ to_tsquery('swedish', %s)))",
+                " @@ to_tsquery('swedish', %s)) SELECT activity_id FROM tier",
                 [_pg_tsquery(query)],
             )
         if tier is None or stored:
@@ -494,21 +497,33 @@ def _matching_ids_sql(
 def _member(
     rows: QuerySet[Any], field: str, sql: str, params: list[str], *, hashed: bool, keep: bool
 ) -> QuerySet[Any]:
-    """Keep (or with ``keep`` false, drop) the rows whose ``field`` is in the set ``sql``.
+    """Keep (or with ``keep`` false, drop) the rows whose ``field`` is in the set ``sql``."""
+    members = _in_set(field, sql, params)
+    if hashed:
+        return keep_where(rows, members if keep else ~members)
+    return rows.filter(members) if keep else rows.exclude(members)
 
-    ``hashed``: as a CASE, which neither database turns into a join or drives an index
-    lookup from. PostgreSQL builds the set once and looks each row up in a hash; SQLite
-    builds it once as a temporary table. A read of sessions in start order then stays in
-    start order; as a plain ``IN``, both planners would rather read the set's activities'
-    sessions and sort them all.
-    """
+
+def _in_set(field: str, sql: str, params: list[str]) -> Q:
     # RawSQL: constant SQL text, everything typed travels as bound parameters.
-    members = Q(**{f"{field}__in": RawSQL(sql, params)})  # noqa: S611
-    if not hashed:
-        return rows.filter(members) if keep else rows.exclude(members)
-    inside = Case(When(members, then=Value(1)), default=Value(0), output_field=IntegerField())
+    return Q(**{f"{field}__in": RawSQL(sql, params)})  # noqa: S611
+
+
+def keep_where(rows: QuerySet[Any], condition: Q) -> QuerySet[Any]:
+    """Keep the rows meeting ``condition``, tested row by row: as one CASE, which neither
+    database turns into a join or drives an index lookup from. PostgreSQL builds each set in
+    it once and looks each row up in a hash; SQLite builds it once as a temporary table. A
+    read of sessions in start order then stays in start order; as a plain ``IN``, both
+    planners would rather read the set's activities' sessions and sort them all.
+
+    One CASE for the whole condition, not one per part: PostgreSQL guesses each CASE keeps
+    half a percent of the rows, so two of them (a tier, and not the better tier) made it
+    expect 19 sessions of 900,000 and read and sort every session in the window rather than
+    walk the start index ("centrum": 1.2 s, now …).
+    """
+    inside = Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
     name = f"in_set_{len(rows.query.annotations)}"
-    return rows.alias(**{name: inside}).filter(**{name: 1 if keep else 0})
+    return rows.alias(**{name: inside}).filter(**{name: 1})
 
 
 def known_to_match_more_than(query: ParsedQuery, limit: int, tier: int | None = None) -> bool:
@@ -623,18 +638,20 @@ def filter_tier_probed(
     document but not weights A to C. As a CASE, so the planner keeps it a test per row and
     does not turn it into a join that builds the set after all.
     """
+    return keep_where(rows, tier_probe_condition(query, tier, field))
+
+
+def tier_probe_condition(query: ParsedQuery, tier: int, field: str) -> Q:
+    """``tier_condition`` for tier 2 or 1 on PostgreSQL, by each activity's own stored
+    vectors (see ``filter_tier_probed``)."""
     outer = OuterRef(field)
     if tier == 2:
-        inside = Exists(
-            ActivitySearch.objects.filter(activity_id=outer, document=_raw(query, "ABC"))
-        ) & ~Exists(ActivitySearchTiers.objects.filter(activity_id=outer, topic=_raw(query)))
-    else:
-        inside = Exists(
-            ActivitySearch.objects.filter(activity_id=outer, document=_raw(query))
-        ) & ~Exists(ActivitySearch.objects.filter(activity_id=outer, document=_raw(query, "ABC")))
-    probe = Case(When(inside, then=Value(1)), default=Value(0), output_field=IntegerField())
-    name = f"in_tier_{len(rows.query.annotations)}"
-    return rows.alias(**{name: probe}).filter(**{name: 1})
+        return Q(
+            Exists(ActivitySearch.objects.filter(activity_id=outer, document=_raw(query, "ABC")))
+        ) & ~Q(Exists(ActivitySearchTiers.objects.filter(activity_id=outer, topic=_raw(query))))
+    return Q(Exists(ActivitySearch.objects.filter(activity_id=outer, document=_raw(query)))) & ~Q(
+        Exists(ActivitySearch.objects.filter(activity_id=outer, document=_raw(query, "ABC")))
+    )
 
 
 def _raw(query: ParsedQuery, weights: str = "") -> SearchQuery:
@@ -650,23 +667,29 @@ def filter_tier(
     hashed: bool = False,
     stored: bool = False,
 ) -> QuerySet[Any]:
-    """Keep the rows whose activity's best tier is exactly ``tier`` (as ``search_tier`` says).
+    """Keep the rows whose activity's best tier is exactly ``tier`` (as ``search_tier`` says);
+    ``hashed``, as one CASE (see ``keep_where``). See ``tier_condition``."""
+    condition = tier_condition(query, tier, field, stored=stored)
+    return keep_where(rows, condition) if hashed else rows.filter(condition)
+
+
+def tier_condition(query: ParsedQuery, tier: int, field: str = "pk", *, stored: bool = False) -> Q:
+    """Whether the activity in ``field`` has exactly ``tier`` as its best tier.
 
     The tiers nest (a title match is a topic match too, and every tier is a match), so
     "exactly" is "in this tier's set and not in the next better one": each set comes from its
     own index, and a search that fills its page from the title tier never builds the larger
-    sets below it. ``rows`` need not be filtered by ``filter_matching`` first.
+    sets below it.
     """
     sets = TIER_SETS
+    condition = Q()
     if tier not in sets:
-        rows = filter_matching(rows, query, field, hashed=hashed)
+        condition &= _in_set(field, *_matching_ids_sql(query, None))
     if tier in sets:
-        sql, params = _matching_ids_sql(query, sets[tier], stored=stored)
-        rows = _member(rows, field, sql, params, hashed=hashed, keep=True)
+        condition &= _in_set(field, *_matching_ids_sql(query, sets[tier], stored=stored))
     if tier + 1 in sets:
-        sql, params = _matching_ids_sql(query, sets[tier + 1], stored=stored)
-        rows = _member(rows, field, sql, params, hashed=hashed, keep=False)
-    return rows
+        condition &= ~_in_set(field, *_matching_ids_sql(query, sets[tier + 1], stored=stored))
+    return condition
 
 
 def title_hits(query: ParsedQuery, field: str = "pk") -> Any:

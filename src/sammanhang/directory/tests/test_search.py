@@ -233,6 +233,34 @@ def test_ranks_of_a_few_activities_equal_the_databases_tiers(library, directory)
     assert slug_tier["svenska-utan-fras"] == 1
 
 
+def test_the_title_tier_is_every_word_in_the_title(library, directory):
+    """The finder asks the title tier only for all the words in the title and lower tiers
+    only for fewer (``finder._plan``): each word's title test, taken together, is the whole
+    query's title test, synonyms, prefixes and phrases included."""
+    make_activity(
+        directory["organisation"],
+        "fotboll-unga-fika",
+        place=directory["places"]["soder"],
+        title="Fika och fotboll för ungdomar",
+        summary="Autism",
+    )
+    for text in ("fika autism", "fotboll unga", "träffpunkt kväll", "svenska för nyanlända fika"):
+        query = search.parse_query(text)
+        words = len(query.alternatives)
+        assert words > 1, text
+        ranked = Activity.objects.annotate(**search.rank_annotations(query)).values_list(
+            "search_tier", "title_hits"
+        )
+        pairs = set(ranked)
+        assert all((tier == 4) == (hits == words) for tier, hits in pairs), (text, pairs)
+    tier_hits = set(
+        Activity.objects.filter(slug="fotboll-unga-fika")
+        .annotate(**search.rank_annotations(search.parse_query("fotboll unga")))
+        .values_list("search_tier", "title_hits")
+    )
+    assert tier_hits == {(4, 2)}
+
+
 def _tier_rows_out_of_step() -> list[tuple[int, bool, bool]]:
     """Index rows whose narrow tier row (ActivitySearchTiers) is missing or differs from the
     tier texts' vectors, and tier rows left without an index row."""

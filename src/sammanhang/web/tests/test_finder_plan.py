@@ -164,13 +164,13 @@ def test_dense_lower_tiers_tested_per_session_give_the_same_order(
     """Every lower tier taken as dense (each session's activity tested by its own vectors)
     and none (the tier's set built once): both give the plain order and count."""
     probed = []
-    original = text_search.filter_tier_probed
+    original = text_search.tier_probe_condition
 
     def counting(*args: Any, **kwargs: Any) -> Any:
-        probed.append(args[2])
+        probed.append(args[1])
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(text_search, "filter_tier_probed", counting)
+    monkeypatch.setattr(text_search, "tier_probe_condition", counting)
     with connection.cursor() as cursor:  # the estimate needs statistics (autovacuum's, live)
         cursor.execute("ANALYZE directory_activitysearch")
     for share in (0.0, 1.0):
