@@ -249,14 +249,15 @@ def test_the_title_tier_is_every_word_in_the_title(library, directory):
         words = len(query.alternatives)
         assert words > 1, text
         ranked = Activity.objects.annotate(**search.rank_annotations(query)).values_list(
-            "search_tier", "title_hits"
+            "search_tier",  # type: ignore[misc]
+            "title_hits",
         )
         pairs = set(ranked)
         assert all((tier == 4) == (hits == words) for tier, hits in pairs), (text, pairs)
     tier_hits = set(
         Activity.objects.filter(slug="fotboll-unga-fika")
         .annotate(**search.rank_annotations(search.parse_query("fotboll unga")))
-        .values_list("search_tier", "title_hits")
+        .values_list("search_tier", "title_hits")  # type: ignore[misc]
     )
     assert tier_hits == {(4, 2)}
 
