@@ -86,7 +86,7 @@ class FinderResults:
         near: bool,
         decorate: Callable[[QuerySet[Activity]], QuerySet[Activity]],
         attach: Callable[[list[Activity]], None] | None = None,
-        narrow_place: bool = False,
+        narrow: bool = False,
         known_many: Callable[[int], bool] | None = None,
         activity_filters: bool = True,
     ) -> None:
@@ -100,7 +100,7 @@ class FinderResults:
         self._passing = occurrences.filter(Exists(activities.filter(pk=OuterRef("activity_id"))))
         self._sort = sort
         self._near = near
-        self._narrow_place = narrow_place
+        self._narrow = narrow
         self._few: bool | None = None
         self._decorate = decorate
         self._attach = attach
@@ -251,10 +251,11 @@ class FinderResults:
         return search.filter_matching(sessions, self._query, field="activity_id", hashed=True)
 
     def _few_sessions(self) -> bool:
-        """Whether a district (or a point) leaves few sessions: even when the words and
-        filters leave many activities, the sessions are then the small set to read whole."""
+        """Whether a district, a point or "open now" leaves few sessions: even when the words
+        and filters leave many activities, the sessions are then the small set to read whole
+        ("yoga", open now: 400 ms through each rank group's set, at 200,000 activities)."""
         if self._few is None:
-            self._few = self._narrow_place and _at_most(self._occurrences, SMALL_SESSIONS)
+            self._few = self._narrow and _at_most(self._occurrences, SMALL_SESSIONS)
         return self._few
 
     def _small_or_stream(
@@ -310,10 +311,13 @@ class FinderResults:
     def _small(self, sessions: QuerySet[Occurrence], *, ranked: bool = False) -> _Run:
         """A small set, read whole: each activity at its next session, in one query (and,
         ranked, one more for the text ranks of those activities only)."""
+        # Each activity's title by its key, as the walk reads it: joined, PostgreSQL hashed
+        # every activity's title to order 2,400 running now (65 ms rather than 15).
+        title = Activity.objects.filter(pk=OuterRef("activity_id")).values("title")[:1]
         rows = list(
             sessions.values("activity_id")
-            .annotate(first=Min("starts_at"))
-            .order_by("first", "activity__title", "activity_id")
+            .annotate(first=Min("starts_at"), activity_title=Subquery(title))
+            .order_by("first", "activity_title", "activity_id")
             .values_list("activity_id", "first")
         )
         if ranked and self._query is not None:

@@ -1,10 +1,10 @@
 """The finder's walk through sessions in start order reads the start index alone.
 
 At national scale a search whose activities are few among many (a common word, a target
-group) tests thousands of sessions to fill a page; fetching each one's table row was most of
-its time, so the index carries every column the walk reads (migration 0015). A filter added
-to the walk later that the index lacks would quietly bring the row reads back: this fails
-first. Measured in ``benchmarks/README.md``.
+group, a late hour) tests thousands of sessions to fill a page; fetching each one's table row
+was most of its time, so the index carries every column the walk reads (migrations 0015 and
+0017). A filter added to the walk later that the index lacks would quietly bring the row
+reads back: this fails first. Measured in ``benchmarks/README.md``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from sammanhang.web.demo.loader import demo_load
 
 DEMO_TODAY = date(2026, 11, 23)
 NOW = datetime.combine(DEMO_TODAY, time(17, 30), tzinfo=ZoneInfo("Europe/Stockholm"))
-INDEX = "occurrence_start_cover_idx"
+INDEX = "occurrence_start_time_idx"
 
 
 def _walks(criteria: FinderCriteria) -> list[str]:
@@ -78,8 +78,19 @@ def _how_sessions_are_read(sql: str) -> str:
         FinderCriteria(now=NOW, target_groups=("npf",)),
         FinderCriteria(now=NOW, text="fika"),
         FinderCriteria(now=NOW, free=True, drop_in=True),
+        FinderCriteria(now=NOW, weekdays=(6, 7), starts_after=time(19)),
+        FinderCriteria(now=NOW, starts_before=time(10), ends_before=time(12)),
+        FinderCriteria(now=NOW, ends_after=time(20), text="fika"),
     ],
-    ids=["everything", "target group", "a word", "free drop-in"],
+    ids=[
+        "everything",
+        "target group",
+        "a word",
+        "free drop-in",
+        "weekend evenings",
+        "mornings",
+        "a word, late",
+    ],
 )
 def test_the_walk_in_start_order_reads_the_index_alone(
     db: None, monkeypatch: pytest.MonkeyPatch, criteria: FinderCriteria

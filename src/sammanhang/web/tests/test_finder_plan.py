@@ -48,6 +48,8 @@ SEARCHES: list[dict[str, object]] = [
     {"text": "träffpunkt kväll"},
     {"text": "innebandy", "sort": "name"},
     {"text": "fika", "starts_after": time(17)},
+    {"text": "fika", "open_now": True},
+    {"text": "träffpunkt kväll", "open_now": True},
     {"languages": ("ar", "en")},
     {"districts": ("centrum", "soder")},
     {"text": "fika", "districts": ("centrum", "tagaborg"), "starts_after": time(16)},
