@@ -75,11 +75,19 @@ REQUESTS = [
     ),
     ("sorted by name, page 5", "sort=name&page=5"),
     ("date window", "date_from=2026-12-01&date_to=2026-12-07"),
+    # Found by trying searches beyond the first 21 (session 11), each once seconds or
+    # hundreds of ms: a word in a fifth of the summaries (place names) and in no title; two
+    # common words, each in many titles, never together; a word among the sessions running
+    # now; a late hour on one weekday.
+    ("text: summaries only", "q=centrum"),
+    ("text: two common words", "q=unga seniorer"),
+    ("open now, a word", "q=yoga&open_now=on"),
+    ("sundays after 19:00", "weekday=7&starts_after=19:00"),
 ]
 
 
 def requests_to_time() -> list[tuple[str, str]]:
-    """The 21 requests: the fixed list plus "near a point" at the first generated place.
+    """The 25 requests: the fixed list plus "near a point" at the first generated place.
 
     District codes repeat between municipalities (every generated one has a "d1"), so a
     district is asked for within the first municipality, as the finder's form does.

@@ -188,9 +188,14 @@ class FinderResults:
         few: list[int] | None = None
         if ranked and not self._few_sessions():
             assert self._query is not None
-            # Published matches are fewer than all matches: unless those are known to be many,
-            # read the published ones (up to one past the limit).
-            if not search.known_to_match_more_than(self._query, SMALL_SET):
+            # Published matches are fewer than all matches: unless those are known (SQLite) or
+            # estimated (PostgreSQL, with a margin) to be many, read the published ones (up to
+            # one past the limit). Read in vain, that cost 31–37 ms for a word in many
+            # summaries; a wrong estimate only sends the few matches through the tiers.
+            many = search.known_to_match_more_than(
+                self._query, SMALL_SET
+            ) or search.estimated_to_match_more_than(self._query, 2 * SMALL_SET)
+            if not many:
                 few = _ids_if_few(self._matching, SMALL_SET)
             # Else the tiers, best first; a page rarely needs more than the first.
         if not ranked or self._few_sessions() or few is not None:

@@ -354,6 +354,21 @@ def test_only_postgresql_is_asked_whether_a_tier_is_dense(library, settings, mon
     assert search.tier_is_dense(query, 2) is False
 
 
+def test_only_postgresql_estimates_how_many_match(library):
+    """The estimate is the planner's (nothing read): a word some activities hold is estimated
+    at more than none, and at fewer than a thousand times the table; SQLite says nothing."""
+    common = search.parse_query("träffpunkt")
+    if connection.vendor != "postgresql":
+        assert search.estimated_to_match_more_than(common, 0) is False
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE directory_activitysearch")
+    total = Activity.objects.count()
+    assert search.estimated_to_match_more_than(common, 0) is True
+    assert search.estimated_to_match_more_than(common, 1000 * total) is False
+    assert search.estimated_to_match_more_than(search.ParsedQuery(()), 0) is False
+
+
 def test_weighted_tsquery_keeps_prefixes_and_phrases():
     query = search.ParsedQuery((("fotboll", "svenska för nyanlända"),))
     assert search._pg_tsquery(query, "ABC") == (
