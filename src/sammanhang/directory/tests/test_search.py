@@ -369,6 +369,24 @@ def test_only_postgresql_estimates_how_many_match(library):
     assert search.estimated_to_match_more_than(search.ParsedQuery(()), 0) is False
 
 
+def test_stored_stems_are_read_as_fts5_reads_them():
+    """``_fts5_text`` skips the tokenizer for stems already between single spaces; a word
+    with "_" (FTS5 splits there) and any other text still go through it."""
+
+    def tokenized(text: str) -> str:
+        return " " + " ".join(search._FTS5_TOKEN.findall(text.lower())) + " "
+
+    for text in (
+        search.stems("Fika för dig med autism, kl. 18–20 på Träffpunkt Söder!"),
+        search.stems("snake_case och __dubbla__ understreck"),
+        "fika_grupp träff",
+        "",
+        "dubbla  mellanslag",
+    ):
+        assert search._fts5_text(text) == tokenized(text), text
+    assert search._fts5_text("fika_grupp träff") == " fika grupp träff "
+
+
 def test_weighted_tsquery_keeps_prefixes_and_phrases():
     query = search.ParsedQuery((("fotboll", "svenska för nyanlända"),))
     assert search._pg_tsquery(query, "ABC") == (
