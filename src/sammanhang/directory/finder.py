@@ -241,10 +241,7 @@ class FinderResults:
         text_of = functools.partial(
             _in_tier, query=query, tier=tier, hits=hits, dense=dense, stored=stored
         )
-        # The body and context tiers of one word may be known to be many (SQLite's FTS5), as
-        # a word in every description is; titles and topics are read.
-        known = tier if words == 1 and tier <= 2 else None
-        return self._small_or_stream(group, text_of, tier=known)
+        return self._small_or_stream(group, text_of, tier=tier, hits=hits)
 
     def _text_of_matching(self, sessions: QuerySet[Occurrence]) -> QuerySet[Occurrence]:
         """Sessions of activities matching the words: tested per session where a place leaves
@@ -271,15 +268,14 @@ class FinderResults:
         ranked: bool = False,
         ids: list[int] | None = None,
         tier: int | None = None,
+        hits: int = 0,
     ) -> _Run:
         if self._few_sessions():
             # From the sessions, each testing its activity (the place index leads).
             return self._small(text_of(self._passing), ranked=ranked)
         known_many = False
         if ids is None and not ranked:
-            known_many = self._known_many_in(group, tier)
-            if not known_many:
-                ids = _ids_if_few(group, SMALL_SET)
+            ids, known_many = self._group_ids_if_few(group, tier, hits)
         if ids is not None:
             # From the few activities, each with its sessions (the activity index leads). By
             # their ids as read: asking for the group again would match the words again. As a
@@ -288,7 +284,7 @@ class FinderResults:
             few = Activity.objects.filter(pk__in=ids).values("pk")
             return self._small(self._occurrences.filter(activity__in=few), ranked=ranked)
         assert not ranked, "a ranked set is read whole: from few sessions or by its ids"
-        if known_many and tier is not None:
+        if known_many and tier is not None and connection.vendor == "sqlite":
             # A text tier known to be many (SQLite's FTS5) builds its set again for every
             # batch (50 ms for a word in 200,000 descriptions), so the first batch is made
             # large enough to pass the first instant, which a broad search reads whole (1,300
@@ -297,14 +293,38 @@ class FinderResults:
             return _Run(text_of, batch=TIER_FIRST_BATCH)
         return _Run(text_of)
 
+    def _group_ids_if_few(
+        self, group: QuerySet[Activity], tier: int | None, hits: int
+    ) -> tuple[list[int] | None, bool]:
+        """The group's ids if it holds at most ``SMALL_SET`` activities; else None, and
+        whether it is known to hold more (see ``_known_many_in``).
+
+        A title or topic rank group on PostgreSQL is read from the tiers' own table first
+        (``search.tier_ids``); the activities passing the filters are then those of its ids.
+        """
+        if tier is not None and self._query is not None:
+            candidates = search.tier_ids(self._query, SMALL_SET, tier, hits)
+            if candidates is not None and len(candidates) <= SMALL_SET:
+                passing = self._activities.filter(pk__in=candidates)
+                return list(passing.values_list("pk", flat=True)), False
+            if candidates is not None and not self._activity_filters:
+                return None, True
+        if self._known_many_in(group, tier):
+            return None, True
+        return _ids_if_few(group, SMALL_SET), False
+
     def _known_many_in(self, group: QuerySet[Activity], tier: int | None = None) -> bool:
         """Whether the group is known to hold more than ``SMALL_SET`` activities without
         reading them: the whole set from the activity filter's own index (``known_many``);
-        a text tier, with no activity filter besides the text, from the text index."""
+        a lower tier of one word, with no activity filter besides the text, from SQLite's
+        FTS5 (``search.known_to_match_more_than``; titles and topics are read)."""
         if tier is not None:
             assert self._query is not None
-            return not self._activity_filters and search.known_to_match_more_than(
-                self._query, SMALL_SET, tier=tier
+            return (
+                not self._activity_filters
+                and len(self._query.alternatives) == 1
+                and tier <= 2
+                and search.known_to_match_more_than(self._query, SMALL_SET, tier=tier)
             )
         return (
             group is self._matching

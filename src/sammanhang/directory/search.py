@@ -542,6 +542,44 @@ def known_to_match_more_than(query: ParsedQuery, limit: int, tier: int | None = 
     return bool(found > limit)
 
 
+def tier_ids(query: ParsedQuery, limit: int, tier: int, hits: int) -> list[int] | None:
+    """PostgreSQL: the activities (drafts and ended ones included) whose best tier is the
+    title or the topic tier, ``tier``, with ``hits`` of several words in the title, read from
+    the tiers' narrow table alone and no further than one past ``limit``; None where that
+    cannot be told so (SQLite, the lower tiers).
+
+    Each row's own title vector is tested for the words: asking through the activities built
+    every word's title set of 20,000 and read all 200,000 activities (116 ms to learn that a
+    group of "unga seniorer" held more than 2,000, 122 ms to read a group of "fika seniorer";
+    here about 10 ms each).
+    """
+    if connection.vendor != "postgresql" or tier not in PG_NARROW_TIERS or not query:
+        return None
+    words = len(query.alternatives)
+    conditions = ["TRUE"]
+    params: list[Any] = [_pg_tsquery(query)]
+    if tier + 1 in PG_NARROW_TIERS:
+        conditions.append(f"NOT ({PG_NARROW_TIERS[tier + 1]} @@ to_tsquery('swedish', %s))")
+        params.append(_pg_tsquery(query))
+    if words > 1 and tier < 4:  # the title tier is every word in the title
+        hit = "(title @@ to_tsquery('swedish', %s))::int"
+        conditions.append(f"({' + '.join([hit] * words)}) = %s")
+        params += [_pg_tsquery(ParsedQuery((options,))) for options in query.alternatives]
+        params.append(hits)
+    # Constant SQL text; the words travel as parameters. The tier from its GIN index first (a
+    # materialised CTE, read only as far as the limit): with a plain LIMIT the planner read
+    # the table in order instead, expecting the matches spread evenly (60 ms for "kaffe").
+    sql = (
+        "WITH tier AS MATERIALIZED (SELECT activity_id, title"  # noqa: S608
+        f" FROM directory_activitysearchtiers WHERE {PG_NARROW_TIERS[tier]}"
+        " @@ to_tsquery('swedish', %s))"
+        f" SELECT activity_id FROM tier WHERE {' AND '.join(conditions)} LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit + 1])
+        return [pk for (pk,) in cursor.fetchall()]
+
+
 def filter_matching(
     rows: QuerySet[Any], query: ParsedQuery, field: str = "pk", *, hashed: bool = False
 ) -> QuerySet[Any]:

@@ -369,6 +369,41 @@ def test_only_postgresql_estimates_how_many_match(library):
     assert search.estimated_to_match_more_than(search.ParsedQuery(()), 0) is False
 
 
+def test_a_title_or_topic_rank_group_is_read_from_the_tier_table(library, directory):
+    """``tier_ids`` (PostgreSQL) gives the activities ``filter_tier`` and ``title_hits`` keep
+    for a title or topic rank group (drafts too: the index holds every activity), stopping one
+    past the limit; on SQLite and for the lower tiers it cannot tell (None)."""
+    make_activity(
+        directory["organisation"],
+        "fika-fotboll",
+        place=directory["places"]["soder"],
+        title="Fika efter fotbollen",
+        summary="Autism och adhd välkomna",
+    )
+    answered = 0
+    for text in ("fotboll", "fika autism", "fotboll unga", "kom", "söderhuset"):
+        query = search.parse_query(text)
+        words = len(query.alternatives)
+        for tier in (4, 3, 2, 1):
+            for hits in (words,) if tier == 4 and words > 1 else range(words if words > 1 else 1):
+                group = search.filter_tier(Activity.objects.all(), query, tier)
+                if words > 1:
+                    group = group.alias(hits=search.title_hits(query)).filter(hits=hits)
+                expected = sorted(group.values_list("pk", flat=True))
+                case = (text, tier, hits, len(expected))
+                if connection.vendor != "postgresql" or tier <= 2:
+                    assert search.tier_ids(query, 10, tier, hits) is None, case
+                    continue
+                assert sorted(search.tier_ids(query, len(expected), tier, hits) or []) == expected
+                if expected:
+                    answered += 1
+                    past = search.tier_ids(query, len(expected) - 1, tier, hits)
+                    assert past is not None, case
+                    assert len(past) == len(expected), case
+    if connection.vendor == "postgresql":
+        assert answered >= 3
+
+
 def test_stored_stems_are_read_as_fts5_reads_them():
     """``_fts5_text`` skips the tokenizer for stems already between single spaces; a word
     with "_" (FTS5 splits there) and any other text still go through it."""
