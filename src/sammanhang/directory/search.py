@@ -556,11 +556,12 @@ def tier_ids(query: ParsedQuery, limit: int, tier: int, hits: int) -> list[int] 
     if connection.vendor != "postgresql" or tier not in PG_NARROW_TIERS or not query:
         return None
     words = len(query.alternatives)
-    conditions = ["TRUE"]
-    params: list[Any] = [_pg_tsquery(query)]
+    tsquery = _pg_tsquery(query)
+    conditions: list[str] = []
+    params: list[Any] = [tsquery]
     if tier + 1 in PG_NARROW_TIERS:
         conditions.append(f"NOT ({PG_NARROW_TIERS[tier + 1]} @@ to_tsquery('swedish', %s))")
-        params.append(_pg_tsquery(query))
+        params.append(tsquery)
     if words > 1 and tier < 4:  # the title tier is every word in the title
         hit = "(title @@ to_tsquery('swedish', %s))::int"
         conditions.append(f"({' + '.join([hit] * words)}) = %s")
@@ -573,7 +574,7 @@ def tier_ids(query: ParsedQuery, limit: int, tier: int, hits: int) -> list[int] 
         "WITH tier AS MATERIALIZED (SELECT activity_id, title"  # noqa: S608
         f" FROM directory_activitysearchtiers WHERE {PG_NARROW_TIERS[tier]}"
         " @@ to_tsquery('swedish', %s))"
-        f" SELECT activity_id FROM tier WHERE {' AND '.join(conditions)} LIMIT %s"
+        f" SELECT activity_id FROM tier WHERE {' AND '.join(conditions) or 'TRUE'} LIMIT %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, limit + 1])
@@ -628,7 +629,7 @@ def filter_sessions_matching(sessions: QuerySet[Any], query: ParsedQuery) -> Que
 
 
 # A lower tier holding more than this share of the activities is tested activity by activity
-# where sessions are read in order (``filter_tier_probed``) rather than built as a set: a
+# where sessions are read in order (``tier_probe_condition``) rather than built as a set: a
 # page of sessions then costs a few hundred probes, where the set costs about 2 µs an
 # activity in it (450 ms for a word in all 200,000 descriptions). Below it the set is cheaper
 # than the probes the page would make (about 250 ÷ share of them).
@@ -669,24 +670,17 @@ def tier_is_dense(query: ParsedQuery, tier: int) -> bool:
     return total > 0 and estimated > DENSE_SHARE * total
 
 
-def filter_tier_probed(
-    rows: QuerySet[Any], query: ParsedQuery, tier: int, field: str
-) -> QuerySet[Any]:
-    """As ``filter_tier`` for tier 2 or 1 on PostgreSQL, testing each row's activity by its
-    own stored vectors (a lookup by key each) instead of building the tier's set: for a word
-    in most activities' text, the set is most of the table.
-
-    The same sets as ``filter_tier``: tier 2 is the document's title, topic and body (weights
-    A to C) but not the topic tier (``ActivitySearchTiers.topic``); tier 1 is the whole
-    document but not weights A to C. As a CASE, so the planner keeps it a test per row and
-    does not turn it into a join that builds the set after all.
-    """
-    return keep_where(rows, tier_probe_condition(query, tier, field))
-
-
 def tier_probe_condition(query: ParsedQuery, tier: int, field: str) -> Q:
-    """``tier_condition`` for tier 2 or 1 on PostgreSQL, by each activity's own stored
-    vectors (see ``filter_tier_probed``)."""
+    """``tier_condition`` for tier 2 or 1 on PostgreSQL, testing the activity in ``field`` by
+    its own stored vectors (a lookup by key each) instead of building the tier's set: for a
+    word in most activities' text, the set is most of the table. Used within one CASE
+    (``keep_where``), so the planner keeps it a test per row and does not turn it into a join
+    that builds the set after all.
+
+    The same sets as ``tier_condition``: tier 2 is the document's title, topic and body
+    (weights A to C) but not the topic tier (``ActivitySearchTiers.topic``); tier 1 is the
+    whole document but not weights A to C.
+    """
     outer = OuterRef(field)
     if tier == 2:
         return Q(
@@ -702,18 +696,10 @@ def _raw(query: ParsedQuery, weights: str = "") -> SearchQuery:
 
 
 def filter_tier(
-    rows: QuerySet[Any],
-    query: ParsedQuery,
-    tier: int,
-    field: str = "pk",
-    *,
-    hashed: bool = False,
-    stored: bool = False,
+    rows: QuerySet[Any], query: ParsedQuery, tier: int, *, stored: bool = False
 ) -> QuerySet[Any]:
-    """Keep the rows whose activity's best tier is exactly ``tier`` (as ``search_tier`` says);
-    ``hashed``, as one CASE (see ``keep_where``). See ``tier_condition``."""
-    condition = tier_condition(query, tier, field, stored=stored)
-    return keep_where(rows, condition) if hashed else rows.filter(condition)
+    """Keep the activities whose best tier is exactly ``tier`` (see ``tier_condition``)."""
+    return rows.filter(tier_condition(query, tier, stored=stored))
 
 
 def tier_condition(query: ParsedQuery, tier: int, field: str = "pk", *, stored: bool = False) -> Q:

@@ -312,7 +312,7 @@ def test_the_narrow_tier_table_follows_every_write(directory):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the probe is PostgreSQL's")
 def test_lower_tiers_tested_per_activity_are_the_tiers_sets(library, directory):
-    """``filter_tier_probed`` (each activity's own vectors) and ``filter_tier`` from the stored
+    """``tier_probe_condition`` (each activity's own vectors) and ``filter_tier`` from the stored
     document keep exactly the activities ``filter_tier`` keeps from the tier's expression
     index, for tiers 2 and 1: a word in a description, one in the place's name (context), a
     synonym phrase, two words."""
@@ -329,7 +329,9 @@ def test_lower_tiers_tested_per_activity_are_the_tiers_sets(library, directory):
         query = search.parse_query(text)
         for tier in (2, 1):
             by_set = search.filter_tier(Activity.objects.all(), query, tier)
-            probed = search.filter_tier_probed(Activity.objects.all(), query, tier, "pk")
+            probed = search.keep_where(
+                Activity.objects.all(), search.tier_probe_condition(query, tier, "pk")
+            )
             stored = search.filter_tier(Activity.objects.all(), query, tier, stored=True)
             expected = set(by_set.values_list("slug", flat=True))
             assert set(probed.values_list("slug", flat=True)) == expected, (text, tier)
