@@ -525,6 +525,9 @@ def _in_tier(
     dense: bool,
     stored: bool,
 ) -> QuerySet[Occurrence]:
+    group = search.group_condition(query, tier, hits, field="activity_id")
+    if group is not None:  # the title or topic rank group as one set (PostgreSQL)
+        return search.keep_where(sessions, group)
     if dense:
         condition = search.tier_probe_condition(query, tier, field="activity_id")
     else:

@@ -374,7 +374,8 @@ def test_only_postgresql_estimates_how_many_match(library):
 def test_a_title_or_topic_rank_group_is_read_from_the_tier_table(library, directory):
     """``tier_ids`` (PostgreSQL) gives the activities ``filter_tier`` and ``title_hits`` keep
     for a title or topic rank group (drafts too: the index holds every activity), stopping one
-    past the limit; on SQLite and for the lower tiers it cannot tell (None)."""
+    past the limit, and ``group_condition`` keeps the same group of several words' as one
+    set; on SQLite and for the lower tiers they cannot tell (None)."""
     make_activity(
         directory["organisation"],
         "fika-fotboll",
@@ -393,10 +394,19 @@ def test_a_title_or_topic_rank_group_is_read_from_the_tier_table(library, direct
                     group = group.alias(hits=search.title_hits(query)).filter(hits=hits)
                 expected = sorted(group.values_list("pk", flat=True))
                 case = (text, tier, hits, len(expected))
+                condition = search.group_condition(query, tier, hits)
                 if connection.vendor != "postgresql" or tier <= 2:
                     assert search.tier_ids(query, 10, tier, hits) is None, case
+                    assert condition is None, case
                     continue
                 assert sorted(search.tier_ids(query, len(expected), tier, hits) or []) == expected
+                # The same group as one set, for the walk (several words only).
+                if words > 1:
+                    assert condition is not None, case
+                    in_group = Activity.objects.filter(condition).values_list("pk", flat=True)
+                    assert sorted(in_group) == expected, case
+                else:
+                    assert condition is None, case
                 if expected:
                     answered += 1
                     past = search.tier_ids(query, len(expected) - 1, tier, hits)
