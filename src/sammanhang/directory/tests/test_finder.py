@@ -75,6 +75,34 @@ def test_date_window_restricts_to_occurrences_on_those_days(client, directory):
     assert titles(client, query) == ["Helgpromenad"]
 
 
+def test_a_date_window_ends_at_the_last_days_midnight(directory):
+    """A session late on the window's last day is in it; the day before's window holds none
+    of it: the bound on the start time (the window's end) matches the sessions' local dates."""
+    last = timezone.localdate() + timedelta(days=3)
+    late = make_activity(
+        directory["organisation"], "sen-kvall", place=directory["places"]["soder"], freq="ONCE"
+    )
+    late.schedules.all().delete()
+    services.schedule_add(
+        actor=None,
+        activity=late,
+        freq="ONCE",
+        opens_at=time(23, 15),
+        closes_at=time(23, 59),
+        valid_from=last,
+        place_id=directory["places"]["soder"].pk,
+    )
+
+    def found(first, final):
+        window = selectors.FinderCriteria(date_from=first, date_to=final)
+        return list(selectors.matching_occurrences(window).filter(activity=late))
+
+    assert [session.date for session in found(last, last)] == [last]
+    assert [session.date for session in found(last - timedelta(days=2), last)] == [last]
+    assert found(last - timedelta(days=1), last - timedelta(days=1)) == []
+    assert found(last + timedelta(days=1), last + timedelta(days=1)) == []
+
+
 def test_cancelled_occurrence_does_not_match_but_is_shown(client, directory):
     walk = directory["activities"]["helgpromenad"]
     today = timezone.localdate()

@@ -14,7 +14,7 @@ from django.db import connection
 from django.utils import timezone
 
 from sammanhang.directory import search, services
-from sammanhang.directory.models import Activity, ActivitySearch, SearchWord
+from sammanhang.directory.models import Activity, ActivitySearch, Occurrence, SearchWord
 from sammanhang.directory.tests.conftest import make_activity
 
 
@@ -461,3 +461,34 @@ def test_a_tier_known_to_be_many_is_counted_from_that_tier_alone(library, direct
                     tier,
                 )
     assert sum(1 for size in sizes if size) >= 4
+
+
+def test_sessions_of_matching_activities_are_the_same_tested_one_by_one_or_from_the_set(
+    library, directory
+):
+    """``filter_sessions_matching`` keeps the same sessions whether it tests each session's
+    activity (PostgreSQL, words matching many: an estimate over five times the sessions) or
+    builds the set of matches once (few, or SQLite)."""
+    make_activity(
+        directory["organisation"],
+        "fika-fotboll",
+        place=directory["places"]["soder"],
+        title="Fika efter fotbollen",
+        summary="Autism och adhd välkomna",
+    )
+    sessions = Occurrence.objects.all()
+    compared = 0
+    for text in ("fotboll", "fika autism", "söderhuset", "xyzzy"):
+        query = search.parse_query(text)
+        each = search.filter_sessions_matching(sessions, query, count=0)
+        whole = search.filter_sessions_matching(sessions, query, count=10**6)
+        by_place = search.filter_sessions_matching(sessions, query)
+        expected = sorted(
+            sessions.filter(
+                activity__in=search.filter_matching(Activity.objects.all(), query)
+            ).values_list("pk", flat=True)
+        )
+        for kept in (each, whole, by_place):
+            assert sorted(kept.values_list("pk", flat=True)) == expected, text
+        compared += bool(expected)
+    assert compared >= 2

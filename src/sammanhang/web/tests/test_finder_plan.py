@@ -54,6 +54,10 @@ SEARCHES: list[dict[str, object]] = [
     {"districts": ("centrum", "soder")},
     {"text": "fika", "districts": ("centrum", "tagaborg"), "starts_after": time(16)},
     {"municipality": "helsingborg", "sort": "name"},
+    # A day or two with words: the sessions of those days read whole (narrow by time).
+    {"text": "fika", "date_from": DEMO_TODAY, "date_to": DEMO_TODAY},
+    {"text": "träffpunkt kväll", "date_from": date(2026, 11, 24), "date_to": date(2026, 11, 25)},
+    {"text": "promenad", "date_from": date(2026, 11, 28), "date_to": date(2026, 11, 28)},
 ]
 
 
