@@ -324,29 +324,30 @@ def _in_terms(taxonomy: str, codes: Sequence[str]) -> Q:
 
 
 def _known_many(criteria: FinderCriteria, limit: int) -> bool:
-    """Whether the one activity filter asked for (a single target group, category or
-    language, nothing else) is known from its own index to hold more than ``limit``
-    activities, counting one past it. Reading the passing activities themselves to find out
-    tests every activity in turn until ``limit`` pass (a tenth of 200,000 for a common
-    category). With other filters too, the intersection may be small, so nothing is known.
+    """Whether the activity filters asked for, when they are only target groups, categories
+    and languages, are known from their own tables to hold more than ``limit`` activities
+    together, counting one past it. Reading the passing activities themselves to find out
+    tests every activity in turn until ``limit`` pass: a tenth of 200,000 for a common
+    category, and for two filters whose activities are many together ("unga", sport, in the
+    evening) 115 ms of a 283 ms search. With any other filter, nothing is known.
     """
-    # Published, and one more condition: any filter added later counts as another.
-    if len(_activity_conditions(criteria)) != 2:
-        return False
-    codes = criteria.target_groups or criteria.categories or criteria.languages
-    if len(codes) != 1:
-        return False
-    rows: QuerySet[Any]
+    sets: list[QuerySet[Any]] = [
+        Activity.target_groups.through.objects.filter(_in_terms(Taxonomy.TARGET_GROUP, [code]))
+        for code in criteria.target_groups
+    ]
+    if criteria.categories:
+        terms = _in_terms(Taxonomy.CATEGORY, criteria.categories)
+        sets.append(Activity.categories.through.objects.filter(terms))
     if criteria.languages:
-        rows = ActivityLanguage.objects.filter(code=codes[0])
-    elif criteria.target_groups:
-        terms = _in_terms(Taxonomy.TARGET_GROUP, codes)
-        rows = Activity.target_groups.through.objects.filter(terms)
-    else:
-        rows = Activity.categories.through.objects.filter(_in_terms(Taxonomy.CATEGORY, codes))
-    # One term per activity (unique together), so a row is an activity; drafts count too,
-    # which only matters near the limit, where either plan gives the same results.
-    return rows.order_by().values("pk")[: limit + 1].count() > limit
+        sets.append(ActivityLanguage.objects.filter(code__in=criteria.languages))
+    # Published, and the filters above: any filter added later counts as another.
+    if not sets or len(_activity_conditions(criteria)) != 1 + len(sets):
+        return False
+    ids = [rows.order_by().values("activity_id") for rows in sets]
+    # An activity's ids are distinct within a set only for one term or language; drafts
+    # count too, which only matters near the limit, where either plan gives the same results.
+    together = ids[0].intersection(*ids[1:]) if len(ids) > 1 else ids[0].distinct()
+    return together[: limit + 1].count() > limit
 
 
 def _activities_passing(criteria: FinderCriteria) -> QuerySet[Activity]:

@@ -282,7 +282,7 @@ def test_with_several_municipalities_the_chosen_ones_districts_are_listed(client
     assert "Söder" not in html
 
 
-def test_known_many_asks_a_single_filters_own_index(directory):
+def test_known_many_asks_the_filters_own_tables(directory):
     from sammanhang.directory.selectors import FinderCriteria, _known_many
 
     # One activity with "mötesplats", one with "äldre" and one in Arabic (kvällsfika, dagcafé).
@@ -292,8 +292,16 @@ def test_known_many_asks_a_single_filters_own_index(directory):
     assert not _known_many(FinderCriteria(target_groups=("aldre",)), 1)
     assert _known_many(FinderCriteria(languages=("ar",)), 0)
     assert not _known_many(FinderCriteria(languages=("ar",)), 1)
-    # Two filters, two codes or another activity filter: the intersection is not known.
-    assert not _known_many(FinderCriteria(categories=("motesplats",), languages=("ar",)), 0)
-    assert not _known_many(FinderCriteria(categories=("motesplats", "spel")), 0)
+    # Two filters: the activities in both (Kvällsfika is a meeting place held in Arabic).
+    assert _known_many(FinderCriteria(categories=("motesplats",), languages=("ar",)), 0)
+    assert not _known_many(FinderCriteria(categories=("motesplats",), languages=("ar",)), 1)
+    assert not _known_many(FinderCriteria(categories=("matlagning",), languages=("ar",)), 0)
+    two_groups = ("aldre", "psykisk-funktionsnedsattning")
+    assert not _known_many(FinderCriteria(target_groups=two_groups), 0)
+    # Two codes of one filter: each activity once, however many of them it has (Kvällsfika
+    # is in Swedish and Arabic; the four activities, the draft too, are in Swedish).
+    assert _known_many(FinderCriteria(languages=("sv", "ar")), 3)
+    assert not _known_many(FinderCriteria(languages=("sv", "ar")), 4)
+    # Another activity filter: nothing is known.
     assert not _known_many(FinderCriteria(categories=("motesplats",), free=True), 0)
     assert not _known_many(FinderCriteria(), 0)

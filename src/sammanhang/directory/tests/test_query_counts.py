@@ -98,9 +98,12 @@ def crowd(directory):
 def test_finder_page_with_every_filter_chosen(client, crowd, count, django_assert_max_num_queries):
     crowd(count)
     search = {"weekday": "2", "category": "spel", "target_group": "alla", "language": "ar"}
-    with django_assert_max_num_queries(FINDER_QUERIES + CHOICE_LIST_QUERIES):
+    # One more: whether the three filters' own tables hold many activities together
+    # (selectors._known_many), before reading the activities that pass them.
+    queries = FINDER_QUERIES + 1
+    with django_assert_max_num_queries(queries + CHOICE_LIST_QUERIES):
         first = client.get(reverse("directory:finder"), search)
-    with django_assert_max_num_queries(FINDER_QUERIES):
+    with django_assert_max_num_queries(queries):
         response = client.get(reverse("directory:finder"), search)
     assert response.status_code == 200
     assert response.content == first.content
