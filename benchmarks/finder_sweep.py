@@ -71,6 +71,17 @@ SEARCHES = [
     "municipality={municipality}",
     "municipality={municipality}&q=padel",
     "q=simning&lat={lat}&lon={lon}&distance=2",
+    # Added in session 12, each once 0.2-12 s at 200,000 activities (benchmarks/README.md).
+    "q=yoga&lat={lat}&lon={lon}&distance=20",
+    "q=kaffe fika",
+    "q=trygg",
+    "q=simning&when=today",
+    "q=fika&when=today",
+    "q=unga seniorer&when=today",
+    "q=padel&weekday=6",
+    "target_group=unga&category=idrott-motion&time_of_day=evening",
+    "feature=rullstol",
+    "municipality={municipality}&q=fika&sort=name",
 ]
 
 
