@@ -148,6 +148,13 @@ class FinderResults:
 
     def _present(self) -> QuerySet[Activity]:
         """The matching activities that have a matching session."""
+        if self._narrow == "place" and connection.vendor == "sqlite":
+            # A place's sessions are few: their activities as a set, read from the place's
+            # own index first. Tested activity by activity, SQLite walked every title in order
+            # to find a municipality's few (by name: 233 -> 44 ms, with "fika" 1,075 -> 221,
+            # a district 974 -> 24 at 200,000 activities). PostgreSQL plans the test well
+            # (40 ms) and the set less so (55 ms).
+            return self._matching.filter(pk__in=self._occurrences.values("activity_id"))
         return self._matching.filter(Exists(self._occurrences.filter(activity=OuterRef("pk"))))
 
     def _ordered_ids(self, need: float) -> list[int]:
