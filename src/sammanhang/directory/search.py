@@ -643,7 +643,8 @@ def rank_annotations(query: ParsedQuery, field: str = "pk") -> dict[str, Any]:
 def filter_sessions_matching(
     sessions: QuerySet[Any], query: ParsedQuery, count: int | None = None
 ) -> QuerySet[Any]:
-    """Keep the sessions (a few thousand at most) whose activity matches ``query``.
+    """Keep the sessions (few: ``finder.SMALL_SESSIONS`` at most) whose activity matches
+    ``query``.
 
     On PostgreSQL each session's own activity is tested, about 10 µs a session: for a common
     word the set of every match, about 2 µs a match, is most of the directory. Given the

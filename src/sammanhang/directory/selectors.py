@@ -344,9 +344,15 @@ def _known_many(criteria: FinderCriteria, limit: int) -> bool:
     if not sets or len(_activity_conditions(criteria)) != 1 + len(sets):
         return False
     ids = [rows.order_by().values("activity_id") for rows in sets]
-    # An activity's ids are distinct within a set only for one term or language; drafts
-    # count too, which only matters near the limit, where either plan gives the same results.
-    together = ids[0].intersection(*ids[1:]) if len(ids) > 1 else ids[0].distinct()
+    # Drafts count too, which only matters near the limit, where either plan gives the same
+    # results. An activity has one row for one term or language (unique together), so one
+    # code alone needs no DISTINCT, which cost about 3 ms for "unga" on PostgreSQL.
+    if len(ids) > 1:
+        together = ids[0].intersection(*ids[1:])
+    elif len(criteria.target_groups + criteria.categories + criteria.languages) == 1:
+        together = sets[0].order_by().values("pk")
+    else:
+        together = ids[0].distinct()
     return together[: limit + 1].count() > limit
 
 
