@@ -371,18 +371,24 @@ def test_only_postgresql_estimates_how_many_match(library):
     assert search.estimated_to_match_more_than(search.ParsedQuery(()), 0) is False
 
 
-def test_a_title_or_topic_rank_group_is_read_from_the_tier_table(library, directory):
-    """``tier_ids`` (PostgreSQL) gives the activities ``filter_tier`` and ``title_hits`` keep
-    for a title or topic rank group (drafts too: the index holds every activity), stopping one
-    past the limit, and ``group_condition`` keeps the same group of several words' as one
-    set; on SQLite and for the lower tiers they cannot tell (None)."""
-    make_activity(
+@pytest.fixture
+def fika_fotboll(directory):
+    """Besides the directory's activities, one with words of the tests' searches both in its
+    title ("fika", "fotboll") and in its summary ("autism", "adhd")."""
+    return make_activity(
         directory["organisation"],
         "fika-fotboll",
         place=directory["places"]["soder"],
         title="Fika efter fotbollen",
         summary="Autism och adhd välkomna",
     )
+
+
+def test_a_title_or_topic_rank_group_is_read_from_the_tier_table(library, fika_fotboll):
+    """``tier_ids`` (PostgreSQL) gives the activities ``filter_tier`` and ``title_hits`` keep
+    for a title or topic rank group (drafts too: the index holds every activity), stopping one
+    past the limit, and ``group_condition`` keeps the same group of several words' as one
+    set; on SQLite and for the lower tiers they cannot tell (None)."""
     answered = 0
     for text in ("fotboll", "fika autism", "fotboll unga", "kom", "söderhuset"):
         query = search.parse_query(text)
@@ -464,18 +470,11 @@ def test_a_tier_known_to_be_many_is_counted_from_that_tier_alone(library, direct
 
 
 def test_sessions_of_matching_activities_are_the_same_tested_one_by_one_or_from_the_set(
-    library, directory
+    library, fika_fotboll
 ):
     """``filter_sessions_matching`` keeps the same sessions whether it tests each session's
     activity (PostgreSQL, words matching many: an estimate over five times the sessions) or
     builds the set of matches once (few, or SQLite)."""
-    make_activity(
-        directory["organisation"],
-        "fika-fotboll",
-        place=directory["places"]["soder"],
-        title="Fika efter fotbollen",
-        summary="Autism och adhd välkomna",
-    )
     sessions = Occurrence.objects.all()
     compared = 0
     for text in ("fotboll", "fika autism", "söderhuset", "xyzzy"):
