@@ -241,7 +241,13 @@ class FinderResults:
             if self._abc_dense is None:
                 self._abc_dense = search.tier_is_dense(query, 2)
             stored = self._abc_dense
-        dense = stored if tier == 2 else tier == 1 and search.tier_is_dense(query, 1)
+        if tier == 2:
+            dense = stored
+        else:
+            # The topic tier of several words is walked as one set (search.group_condition).
+            dense = (tier == 1 or (tier == 3 and len(query.alternatives) == 1)) and (
+                search.tier_is_dense(query, tier)
+            )
         group = search.filter_tier(self._activities, query, tier, stored=stored)
         words = len(query.alternatives)
         if words > 1:

@@ -314,8 +314,8 @@ def test_the_narrow_tier_table_follows_every_write(directory):
 def test_lower_tiers_tested_per_activity_are_the_tiers_sets(library, directory):
     """``tier_probe_condition`` (each activity's own vectors) and ``filter_tier`` from the stored
     document keep exactly the activities ``filter_tier`` keeps from the tier's expression
-    index, for tiers 2 and 1: a word in a description, one in the place's name (context), a
-    synonym phrase, two words."""
+    index, for tiers 3, 2 and 1: a word in a description, one in the place's name (context),
+    a synonym phrase, two words."""
     make_activity(
         directory["organisation"],
         "samtal",
@@ -327,7 +327,7 @@ def test_lower_tiers_tested_per_activity_are_the_tiers_sets(library, directory):
     checked = 0
     for text in ("fotboll", "söderhuset", "språkcafé", "autism", "fika autism", "kom"):
         query = search.parse_query(text)
-        for tier in (2, 1):
+        for tier in (3, 2, 1):
             by_set = search.filter_tier(Activity.objects.all(), query, tier)
             probed = search.keep_where(
                 Activity.objects.all(), search.tier_probe_condition(query, tier, "pk")
@@ -347,13 +347,16 @@ def test_only_postgresql_is_asked_whether_a_tier_is_dense(library, settings, mon
         return
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE directory_activitysearch")
+        cursor.execute("ANALYZE directory_activitysearchtiers")
     # Statistics of a handful of rows make any word look common: past a share of 0 it is
-    # dense, past the whole table it is not; titles and topics are never probed.
+    # dense, past the whole table it is not; titles are never probed.
     monkeypatch.setattr(search, "DENSE_SHARE", 0.0)
     assert search.tier_is_dense(query, 2) is True
-    assert search.tier_is_dense(query, 3) is False
+    assert search.tier_is_dense(query, 3) is True
+    assert search.tier_is_dense(query, 4) is False
     monkeypatch.setattr(search, "DENSE_SHARE", 1.0)
     assert search.tier_is_dense(query, 2) is False
+    assert search.tier_is_dense(query, 3) is False
 
 
 def test_only_postgresql_estimates_how_many_match(library):
