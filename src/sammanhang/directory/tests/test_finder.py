@@ -13,9 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sammanhang.directory import selectors, services
-from sammanhang.directory.models import Activity, Occurrence
+from sammanhang.directory.models import Activity, Occurrence, PlaceFeature
 
-from .conftest import make_activity
+from .conftest import make_activity, term
+
+
+def _place_says(place, code: str, value: str) -> None:
+    PlaceFeature.objects.create(
+        place=place, term=term("sammanhang-tillganglighet", code), value=value
+    )
 
 
 def titles(client, query="", status=200):
@@ -305,3 +311,34 @@ def test_known_many_asks_the_filters_own_tables(directory):
     # Another activity filter: nothing is known.
     assert not _known_many(FinderCriteria(categories=("motesplats",), free=True), 0)
     assert not _known_many(FinderCriteria(), 0)
+
+
+def test_known_many_counts_a_feature_by_the_places_that_have_it(directory):
+    from sammanhang.directory.selectors import FinderCriteria, _known_many
+
+    # Söderhuset holds Kvällsfika, Helgpromenad and the draft; Centrumgården says no.
+    _place_says(directory["places"]["soder"], "rullstol", "yes")
+    _place_says(directory["places"]["centrum"], "rullstol", "no")
+    assert _known_many(FinderCriteria(features=("rullstol",)), 2)
+    assert not _known_many(FinderCriteria(features=("rullstol",)), 3)
+    assert _known_many(FinderCriteria(features=("rullstol",), categories=("motesplats",)), 0)
+    assert not _known_many(FinderCriteria(features=("rullstol",), categories=("matlagning",)), 0)
+    # Several places each: every activity once (Kvällsfika is also at Centrumgården).
+    directory["activities"]["kvallsfika"].places.add(directory["places"]["centrum"])
+    _place_says(directory["places"]["centrum"], "hiss", "yes")
+    _place_says(directory["places"]["soder"], "hiss", "yes")
+    assert _known_many(FinderCriteria(features=("hiss",)), 3)
+    assert not _known_many(FinderCriteria(features=("hiss",)), 4)
+
+
+def test_a_feature_is_the_activitys_own_or_its_places(client, directory):
+    _place_says(directory["places"]["soder"], "rullstol", "yes")
+    _place_says(directory["places"]["centrum"], "rullstol", "no")
+    _place_says(directory["places"]["centrum"], "lugn-miljo", "yes")
+    _place_says(directory["places"]["centrum"], "hiss", "unknown")
+    assert sorted(titles(client, "?feature=rullstol")) == ["Helgpromenad", "Kvällsfika"]
+    # Kvällsfika says it is calm itself; Dagcafé's place says so.
+    assert sorted(titles(client, "?feature=lugn-miljo")) == ["Dagcafé", "Kvällsfika"]
+    assert titles(client, "?feature=rullstol&feature=lugn-miljo") == ["Kvällsfika"]
+    # Only "yes" counts.
+    assert titles(client, "?feature=hiss") == []

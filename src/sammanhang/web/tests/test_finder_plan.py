@@ -51,6 +51,9 @@ SEARCHES: list[dict[str, object]] = [
     {"text": "fika", "open_now": True},
     {"text": "träffpunkt kväll", "open_now": True},
     {"languages": ("ar", "en")},
+    # A feature of the activity's place or its own.
+    {"features": ("rullstol",)},
+    {"features": ("rullstol", "lugn-miljo"), "target_groups": ("aldre",)},
     {"districts": ("centrum", "soder")},
     {"text": "fika", "districts": ("centrum", "tagaborg"), "starts_after": time(16)},
     {"municipality": "helsingborg", "sort": "name"},
