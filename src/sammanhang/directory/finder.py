@@ -89,6 +89,7 @@ class FinderResults:
         narrow: Literal["", "place", "time"] = "",
         known_many: Callable[[int], bool] | None = None,
         activity_filters: bool = True,
+        among: QuerySet[Any] | None = None,
     ) -> None:
         self._query = query or None
         self._activities = activities
@@ -98,6 +99,14 @@ class FinderResults:
         # primary key) as the start index is read. As a join, SQLite's planner would read
         # every matching activity's sessions first and sort them all.
         self._passing = occurrences.filter(Exists(activities.filter(pk=OuterRef("activity_id"))))
+        # The walk in start order tests each session's activity. With ``among`` (ids of a
+        # superset of the passing activities), each session is first looked up in that set,
+        # built once, and only those in it are tested (see ``selectors._among``).
+        self._walked = self._passing
+        if among is not None:
+            self._walked = search.keep_where(occurrences, Q(activity_id__in=among)).filter(
+                Exists(activities.filter(pk=OuterRef("activity_id")))
+            )
         self._sort = sort
         self._near = near
         self._narrow = narrow
@@ -383,7 +392,7 @@ class FinderResults:
         """
         title = Activity.objects.filter(pk=OuterRef("activity_id")).values("title")[:1]
         rows_qs = (
-            run.text_of(self._passing)
+            run.text_of(self._walked)
             .annotate(activity_title=Subquery(title))
             .order_by("starts_at", "activity_title", "activity_id")
         )

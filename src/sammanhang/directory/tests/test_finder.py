@@ -331,6 +331,25 @@ def test_known_many_counts_a_feature_by_the_places_that_have_it(directory):
     assert not _known_many(FinderCriteria(features=("hiss",)), 4)
 
 
+def test_the_walk_looks_sessions_up_among_the_named_sets_on_postgresql(directory):
+    from sammanhang.directory.selectors import FinderCriteria, _among
+
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL looks each session up in the filters' sets first")
+    kvallsfika = directory["activities"]["kvallsfika"].pk
+    # One filter alone: its set would be most activities, so none is built.
+    assert _among(FinderCriteria(categories=("motesplats",))) is None
+    # Several: the activities in every named set (a superset of those passing all filters).
+    both = FinderCriteria(categories=("motesplats",), languages=("ar",))
+    assert [row["activity_id"] for row in _among(both)] == [kvallsfika]
+    named_and_free = FinderCriteria(categories=("motesplats", "matlagning"), free=True)
+    assert sorted(row["activity_id"] for row in _among(named_and_free)) == sorted(
+        [kvallsfika, directory["activities"]["dagcafe"].pk]
+    )
+    # Filters that name no set: nothing to look up.
+    assert _among(FinderCriteria(free=True, drop_in=True)) is None
+
+
 def test_a_feature_is_the_activitys_own_or_its_places(client, directory):
     _place_says(directory["places"]["soder"], "rullstol", "yes")
     _place_says(directory["places"]["centrum"], "rullstol", "no")
