@@ -35,6 +35,7 @@ says what it searched for.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -855,10 +856,6 @@ def _fts5_words(query: ParsedQuery) -> list[list[str | re.Pattern[str]]]:
     return result
 
 
-def _has(column: str, needle: str | re.Pattern[str]) -> bool:
-    return needle in column if isinstance(needle, str) else needle.search(column) is not None
-
-
 def _fts5_text(text: str) -> str:
     if "_" not in text and "  " not in text:
         # Stored stems (``stems``) are words between single spaces already, as FTS5 reads
@@ -876,29 +873,46 @@ def _fts5_ranks(ids: list[int], query: ParsedQuery) -> dict[int, tuple[int, int]
     every matching activity, which for a common word is most of them. A phrase lies within
     one column, as FTS5 matches it.
     """
-    wanted = _fts5_words(query)
-
-    def within(*columns: str) -> bool:
-        return all(any(_has(c, n) for n in needles for c in columns) for needles in wanted)
-
+    # One pattern per word, its options as alternatives: the regular expression engine tries
+    # them, where testing each option in Python took 120 of the 167 ms that ranking 4,700
+    # activities took ("fika" today at 200,000 activities).
+    patterns = [
+        # A word without tokens matches nothing, as ``any`` of no options.
+        re.compile("|".join(_needle_source(n) for n in ns) or "(?!)")
+        for ns in _fts5_words(query)
+    ]
     found: dict[int, tuple[int, int]] = {}
-    rows = ActivitySearch.objects.filter(activity_id__in=ids).values_list(
-        "activity_id", "title_stems", "topic_stems", "body_stems"
-    )
+    with connection.cursor() as cursor:
+        # The ids as one JSON parameter: as a list, each was a parameter of its own, prepared
+        # by the ORM (45 ms for 4,700 rows; 24 this way).
+        cursor.execute(
+            "SELECT activity_id, title_stems, topic_stems, body_stems"
+            " FROM directory_activitysearch WHERE activity_id IN (SELECT value FROM json_each(%s))",
+            [json.dumps(ids)],
+        )
+        rows = cursor.fetchall()
     for pk, *texts in rows:
         title, topic, body = (_fts5_text(text) for text in texts)
-        tier = (
+        # Per word, the best column it is in: 4 title, 3 topic, 2 body, 1 none.
+        best = [
             4
-            if within(title)
+            if pattern.search(title)
             else 3
-            if within(title, topic)
+            if pattern.search(topic)
             else 2
-            if within(title, topic, body)
+            if pattern.search(body)
             else 1
-        )
-        hits = sum(any(_has(title, n) for n in ns) for ns in wanted) if len(wanted) > 1 else 0
+            for pattern in patterns
+        ]
+        # A tier holds the activities with every word within its columns.
+        tier = min(best) if best else 1
+        hits = sum(column == 4 for column in best) if len(patterns) > 1 else 0
         found[pk] = (tier, hits)
     return {pk: found.get(pk, (1, 0)) for pk in ids}
+
+
+def _needle_source(needle: str | re.Pattern[str]) -> str:
+    return re.escape(needle) if isinstance(needle, str) else needle.pattern
 
 
 def filter_and_rank(activities: QuerySet[Activity], query: ParsedQuery) -> QuerySet[Activity]:
