@@ -47,6 +47,9 @@ SEARCHES: list[dict[str, object]] = [
     {"text": "fika autism"},
     {"text": "träffpunkt kväll"},
     {"text": "innebandy", "sort": "name"},
+    # Sorted by name from the matches' ids (PostgreSQL, where it expects them few).
+    {"text": "fika", "sort": "name"},
+    {"text": "promenad", "sort": "name", "free": True},
     {"text": "fika", "starts_after": time(17)},
     {"text": "fika", "open_now": True},
     {"text": "träffpunkt kväll", "open_now": True},
