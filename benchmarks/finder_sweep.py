@@ -82,6 +82,13 @@ SEARCHES = [
     "target_group=unga&category=idrott-motion&time_of_day=evening",
     "feature=rullstol",
     "municipality={municipality}&q=fika&sort=name",
+    # Found in session 13: a feature with another filter or a second feature; a word sorted
+    # by name, walked title by title from A (seconds on PostgreSQL).
+    "feature=rullstol&target_group=unga",
+    "feature=rullstol&feature=hiss",
+    "q=simning&sort=name",
+    "q=innebandy&sort=name",
+    "q=fika&sort=name",
 ]
 
 
