@@ -179,7 +179,6 @@ class FinderResults:
         activities), or sorted every activity. A word in most activities fills a page soon
         by the walk, and SQLite walks either way well enough.
         """
-        present = self._present()
         if (
             connection.vendor == "postgresql"
             and self._query is not None
@@ -194,7 +193,7 @@ class FinderResults:
                     Exists(self._occurrences.filter(activity=OuterRef("pk")))
                 )
                 return found.order_by(Concat(F("title"), Value("")), "pk")
-        return present.order_by("title", "pk")
+        return self._present().order_by("title", "pk")
 
     def _present(self) -> QuerySet[Activity]:
         """The matching activities that have a matching session."""

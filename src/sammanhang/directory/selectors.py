@@ -396,8 +396,8 @@ def _known_many(criteria: FinderCriteria, limit: int) -> bool:
     ids = [rows.order_by().values("activity_id") for rows in sets]
     # Drafts count too, which only matters near the limit, where either plan gives the same
     # results. An activity has one row for one term or language (unique together), so one
-    # code alone needs no DISTINCT, which cost about 3 ms for "unga" on PostgreSQL; it has a
-    # row for each of its places.
+    # code alone needs no DISTINCT, which cost about 3 ms for "unga" on PostgreSQL. A feature
+    # needs it: an activity has a row for each of its places.
     if len(ids) > 1:
         together = ids[0].intersection(*ids[1:])
     elif len(criteria.target_groups + criteria.categories + criteria.languages) == 1:
